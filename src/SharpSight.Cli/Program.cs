@@ -1,0 +1,3 @@
+using SharpSight.Cli;
+
+return SharpSightCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,149 @@
+using SharpSight.Models.Architecture;
+using SharpSight.Models.Hooks;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace SharpSight.Models.Modules;
+
+/// <summary>
+/// A decoder-only transformer language model of any supported family, with named hook points
+/// (<see cref="Hooks"/>) at every internal activation. Numerics follow Hugging Face transformers;
+/// nothing is folded or rearranged unless asked for.
+/// </summary>
+/// <remarks>
+/// Parameters are created without gradients (requires_grad false): reading and editing activations,
+/// and gradients with respect to them, need none. Enable them explicitly to fine-tune.
+/// </remarks>
+public sealed class TransformerModel : nn.Module
+{
+    [ComponentName(Name = "embed")] private readonly Embedding _embed;
+    [ComponentName(Name = "pos_embed")] private readonly Embedding? _positionEmbed;
+    [ComponentName(Name = "blocks")] private readonly ModuleList<TransformerBlock> _blocks;
+    [ComponentName(Name = "ln_final")] private readonly Norm _lnFinal;
+    [ComponentName(Name = "unembed")] private readonly Embedding? _unembed;   // null when tied to the embedding
+    private readonly RotaryEmbedding? _rotary;
+    private readonly HookPoint _hookEmbed, _hookLnFinal, _hookLogits;
+    private readonly HookPoint? _hookPosEmbed;
+
+    /// <summary>Allocates a model for <paramref name="config"/> with uninitialised weights.</summary>
+    public TransformerModel(TransformerConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null)
+        : base(nameof(TransformerModel))
+    {
+        config.Validate();
+        Config = config;
+        device ??= CPU;
+        string resid = $"[batch, pos, {config.DModel}]";
+        _embed = new Embedding(config.VocabSize, config.DModel, dtype, device);
+        _hookEmbed = Hooks.Create("hook_embed", resid);
+        if (config.Positions == PositionKind.Learned)
+        {
+            _positionEmbed = new Embedding(config.MaxPositions, config.DModel, dtype, device);
+            _hookPosEmbed = Hooks.Create("hook_pos_embed", resid);
+        }
+        else
+        {
+            _rotary = new RotaryEmbedding(config);
+        }
+        _blocks = new ModuleList<TransformerBlock>();
+        for (int layer = 0; layer < config.Layers; layer++)
+            _blocks.Add(new TransformerBlock(config, layer, _rotary, Hooks, dtype, device));
+        _lnFinal = new Norm(config.Norm, config.DModel, config.NormEps, dtype, device);
+        _hookLnFinal = Hooks.Create("ln_final.hook_normalized", resid);
+        if (!config.TiedEmbeddings) _unembed = new Embedding(config.VocabSize, config.DModel, dtype, device);
+        _hookLogits = Hooks.Create("hook_logits", $"[batch, pos, {config.VocabSize}]");
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture.</summary>
+    public TransformerConfig Config { get; }
+
+    /// <summary>Every hook point, in forward order.</summary>
+    public HookPointSet Hooks { get; } = new();
+
+    /// <summary>Token embedding [vocab, d_model].</summary>
+    public Embedding Embed => _embed;
+
+    /// <summary>Learned position embedding [positions, d_model], or null for rotary models.</summary>
+    public Embedding? PositionEmbed => _positionEmbed;
+
+    /// <summary>The blocks, in order.</summary>
+    public IReadOnlyList<TransformerBlock> Blocks => [.. _blocks];
+
+    /// <summary>Final norm.</summary>
+    public Norm LnFinal => _lnFinal;
+
+    /// <summary>Unembedding [vocab, d_model] (the embedding itself when tied).</summary>
+    public Parameter UnembedWeight => _unembed?.Weight ?? _embed.Weight;
+
+    /// <summary>Parameter dtype.</summary>
+    public ScalarType DType => _embed.Weight.dtype;
+
+    /// <summary>Parameter device.</summary>
+    public Device Device => _embed.Weight.device;
+
+    /// <summary>Number of distinct parameters (a tied unembedding counts once).</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// Logits [batch, pos, vocab] for token ids [batch, pos] (or [pos]).
+    /// </summary>
+    /// <param name="inputIds">int64 token ids.</param>
+    /// <param name="attentionMask">[batch, pos], 1 for real tokens and 0 for (left) padding; null = all real.
+    /// Positions count real tokens only (as Hugging Face generate does), so a left-padded row gives the same
+    /// logits at its real positions as the unpadded sequence.</param>
+    public Tensor Forward(Tensor inputIds, Tensor? attentionMask = null)
+    {
+        using var scope = NewDisposeScope();
+        Tensor ids = inputIds.dim() == 1 ? inputIds.unsqueeze(0) : inputIds;
+        CheckInputs(ids, attentionMask);
+        long batch = ids.shape[0], length = ids.shape[1];
+        Tensor? mask = attentionMask is null ? null : (attentionMask.dim() == 1 ? attentionMask.unsqueeze(0) : attentionMask);
+
+        Tensor positions = mask is null
+            ? arange(length, device: ids.device).unsqueeze(0)
+            : (mask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0);
+
+        Tensor x = _embed.Forward(ids);
+        if (Config.EmbeddingMultiplier != 1.0)
+            x = x * tensor(Config.EmbeddingMultiplier, x.dtype, x.device);   // rounded to the activation dtype, as in HF
+        x = _hookEmbed.Run(x);
+        if (_positionEmbed is not null) x = x + _hookPosEmbed!.Run(_positionEmbed.Forward(positions.expand(batch, length)));
+
+        (Tensor? cos, Tensor? sin) = _rotary is null ? (null, null) : _rotary.Tables(positions, x.dtype);
+        using var context = new AttentionContext(length, mask, cos, sin, ids.device);
+        foreach (TransformerBlock block in _blocks) x = block.Forward(x, context);
+
+        x = _hookLnFinal.Run(_lnFinal.Forward(x));
+        Tensor logits = nn.functional.linear(x, UnembedWeight);
+        if (Config.FinalLogitSoftcap is { } cap) logits = (logits / cap).tanh() * cap;
+        logits = _hookLogits.Run(logits);
+        return (inputIds.dim() == 1 ? logits.squeeze(0) : logits).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits [pos, vocab] of one sequence of token ids.</summary>
+    public Tensor Forward(IReadOnlyList<long> ids)
+    {
+        using Tensor input = tensor(ids.ToArray(), ScalarType.Int64, Device);
+        return Forward(input);
+    }
+
+    private void CheckInputs(Tensor ids, Tensor? mask)
+    {
+        if (ids.dim() != 2) throw new ArgumentException($"input ids must be [batch, pos] or [pos], got shape [{string.Join(", ", ids.shape)}]");
+        if (ids.dtype is not (ScalarType.Int64 or ScalarType.Int32)) throw new ArgumentException($"input ids must be int64, got {ids.dtype}");
+        if (ids.shape[1] == 0) throw new ArgumentException("input ids are empty");
+        long lowest = ids.min().item<long>(), highest = ids.max().item<long>();
+        if (lowest < 0 || highest >= Config.VocabSize)
+            throw new ArgumentException($"token id {(lowest < 0 ? lowest : highest)} is outside the vocabulary [0, {Config.VocabSize})");
+        if (_positionEmbed is not null && ids.shape[1] > Config.MaxPositions)
+            throw new ArgumentException($"sequence of {ids.shape[1]} tokens exceeds the model's {Config.MaxPositions} positions");
+        if (mask is not null)
+        {
+            long[] expected = ids.shape, actual = mask.dim() == 1 ? [1, mask.shape[0]] : mask.shape;
+            if (!expected.SequenceEqual(actual))
+                throw new ArgumentException($"attention mask shape [{string.Join(", ", actual)}] differs from input ids [{string.Join(", ", expected)}]");
+        }
+    }
+}
