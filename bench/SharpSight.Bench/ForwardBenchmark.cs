@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using SharpSight.Core.Runtime;
+using SharpSight.Models.Architecture;
+using SharpSight.Models.Modules;
+using SharpSight.Models.Testbeds;
+using static TorchSharp.torch;
+
+namespace SharpSight.Bench;
+
+/// <summary>
+/// Forward throughput of a GPT-2-small-shaped model (12 layers, d_model 768, vocab 50257, random weights)
+/// at batch x seq tokens in fp32 on the CPU, against the matmul-bound time: the time the same matrix
+/// products (projections, attention products, unembedding) take on their own, measured in the same run.
+/// Reports tokens/s, the matmul-bound fraction (1.0 = all time spent in matmuls) and peak memory.
+/// </summary>
+internal static class ForwardBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int batch = IntArg(args, "--batch", 8), seq = IntArg(args, "--seq", 128), repeats = IntArg(args, "--repeats", 5);
+        TorchRuntime.EnsureInitialized();
+        var config = Gpt2Small();
+        Console.WriteLine($"threads {get_num_threads()}, batch {batch} x {seq} tokens, fp32, GPT-2-small shape (12 x 768, vocab 50257)");
+
+        using var model = new TransformerModel(config);
+        RandomWeights.Initialize(model, seed: 0);
+        using Tensor ids = randint(0, config.VocabSize, [batch, seq], dtype: ScalarType.Int64, generator: new Generator(1));
+
+        double forward = Median(repeats, () =>
+        {
+            using var noGrad = no_grad();
+            using Tensor logits = model.Forward(ids);
+        });
+        double matmulBound = MatmulBoundSeconds(config, batch, seq, repeats);
+        double peakGflops = PeakMatmulGflops(repeats);
+        double flops = ForwardMatmulFlops(config, batch, seq);
+
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"forward             {forward * 1000:F1} ms  ({batch * seq / forward:F0} tokens/s, {flops / forward / 1e9:F1} GFLOP/s)"));
+        Console.WriteLine(string.Create(inv, $"matmul-bound time   {matmulBound * 1000:F1} ms  (same products alone, {flops / matmulBound / 1e9:F1} GFLOP/s)"));
+        Console.WriteLine(string.Create(inv, $"machine matmul peak {peakGflops:F1} GFLOP/s (2048 x 2048 fp32)"));
+        Console.WriteLine(string.Create(inv, $"fraction of matmul-bound rate: {matmulBound / forward:F3}"));
+        Console.WriteLine(string.Create(inv, $"fraction of machine matmul peak: {flops / forward / 1e9 / peakGflops:F3}"));
+        Console.WriteLine(string.Create(inv, $"peak memory (VmHWM): {PeakResidentMiB():F0} MiB; parameters {model.ParameterCount * 4 / 1048576.0:F0} MiB"));
+        return 0;
+    }
+
+    private static TransformerConfig Gpt2Small() => new()
+    {
+        ModelType = "gpt2", VocabSize = 50257, DModel = 768, Layers = 12, Heads = 12, KeyValueHeads = 12, HeadDim = 64, DMlp = 3072,
+        MaxPositions = 1024, Norm = NormKind.LayerNorm, NormEps = 1e-5, Activation = ActivationKind.GeluTanh, GatedMlp = false,
+        Positions = PositionKind.Learned, TiedEmbeddings = true, QkvBias = true, AttentionOutBias = true, MlpBias = true,
+        AttentionScale = 1 / 8.0, SlidingWindows = new int?[12],
+    };
+
+    // Every matrix product of one forward pass: (rows, inner, columns, count).
+    private static (long M, long K, long N, long Count)[] Products(TransformerConfig c, int batch, int seq)
+    {
+        long tokens = (long)batch * seq;
+        long heads = (long)batch * c.Heads;
+        return
+        [
+            (tokens, c.DModel, 3L * c.DModel, c.Layers),      // qkv
+            (tokens, c.DModel, c.DModel, c.Layers),           // attention out
+            (tokens, c.DModel, c.DMlp, c.Layers),             // mlp in
+            (tokens, c.DMlp, c.DModel, c.Layers),             // mlp out
+            (seq, c.HeadDim, seq, heads * c.Layers),          // q k^T per head
+            (seq, seq, c.HeadDim, heads * c.Layers),          // pattern v per head
+            (tokens, c.DModel, c.VocabSize, 1),               // unembed
+        ];
+    }
+
+    private static double ForwardMatmulFlops(TransformerConfig c, int batch, int seq) =>
+        Products(c, batch, seq).Sum(p => 2.0 * p.M * p.K * p.N * p.Count);
+
+    private static double MatmulBoundSeconds(TransformerConfig c, int batch, int seq, int repeats)
+    {
+        double total = 0;
+        long heads = (long)batch * c.Heads;
+        foreach (var (m, k, n, count) in Products(c, batch, seq))
+        {
+            bool perHead = count >= heads && m == seq;
+            if (perHead)
+            {
+                // Attention products run batched over heads, as in the model: one bmm per layer.
+                using Tensor a = randn(heads, m, k), b = randn(heads, k, n);
+                total += Median(repeats, () => { using Tensor r = bmm(a, b); }) * (count / heads);
+            }
+            else
+            {
+                using Tensor a = randn(m, k), b = randn(n, k);
+                total += Median(repeats, () => { using Tensor r = nn.functional.linear(a, b); }) * count;
+            }
+        }
+        return total;
+    }
+
+    private static double PeakMatmulGflops(int repeats)
+    {
+        using Tensor a = randn(2048, 2048), b = randn(2048, 2048);
+        double seconds = Median(repeats, () => { using Tensor r = matmul(a, b); });
+        return 2.0 * 2048 * 2048 * 2048 / seconds / 1e9;
+    }
+
+    private static double Median(int repeats, Action action)
+    {
+        action(); // warm-up
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            times[i] = watch.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[repeats / 2];
+    }
+
+    private static double PeakResidentMiB()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int value) ? value : fallback;
+    }
+}

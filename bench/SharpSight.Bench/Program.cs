@@ -1,0 +1,15 @@
+using SharpSight.Bench;
+
+// Benchmarks report ratios measured in the same run; see each benchmark's header comment.
+string which = args.Length > 0 ? args[0] : "forward";
+return which switch
+{
+    "forward" => ForwardBenchmark.Run(args.Skip(1).ToArray()),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: SharpSight.Bench forward [--batch 8] [--seq 128] [--repeats 5]");
+    return 2;
+}
