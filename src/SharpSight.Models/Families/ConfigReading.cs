@@ -45,7 +45,9 @@ internal static class ConfigReading
                     PositiveFactor(scaling),
                     scaling.Double("low_freq_factor"),
                     scaling.Double("high_freq_factor"),
-                    scaling.Int("original_max_position_embeddings")));
+                    // HF falls back to the top-level field, then to max_position_embeddings.
+                    scaling.OptionalInt("original_max_position_embeddings") ?? json.OptionalInt("original_max_position_embeddings")
+                        ?? json.Int("max_position_embeddings")));
             default:
                 throw scaling.Unsupported("rope_type", type, "default, linear or llama3");
         }

@@ -34,7 +34,8 @@ public sealed class Gemma2Family : IModelFamily
             DModel = dModel,
             Layers = layers,
             Heads = heads,
-            KeyValueHeads = json.OptionalInt("num_key_value_heads") ?? heads,
+            // Gemma2Config's default is 4 when the key is absent; an explicit null means one per head.
+            KeyValueHeads = json.Json.ContainsKey("num_key_value_heads") ? json.OptionalInt("num_key_value_heads") ?? heads : 4,
             HeadDim = headDim,
             DMlp = json.Int("intermediate_size"),
             MaxPositions = json.OptionalInt("max_position_embeddings") ?? 8192,

@@ -27,7 +27,8 @@ public sealed class GptNeoXFamily : IModelFamily
         int rotaryDim = (int)(headDim * rotaryFraction);   // HF: int(head_size * rotary_pct)
         if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryFraction > 1)
             throw json.Unsupported(rotaryField, rotaryFraction, $"a fraction of head_dim {headDim} giving an even, positive number of rotary dimensions");
-        (double theta, RopeScaling? scaling) = ConfigReading.Rope(json, 10000.0, "rope_theta", "rotary_emb_base");
+        // HF's GPTNeoXConfig takes the base from rotary_emb_base (or rope_parameters); a top-level rope_theta is ignored.
+        (double theta, RopeScaling? scaling) = ConfigReading.Rope(json, 10000.0, "rotary_emb_base");
         bool bias = json.OptionalBool("attention_bias") ?? true;
         return new TransformerConfig
         {

@@ -24,7 +24,10 @@ public sealed class LlamaFamily : IModelFamily
         int dModel = json.Int("hidden_size"), heads = json.Int("num_attention_heads"), layers = json.Int("num_hidden_layers");
         int headDim = ConfigReading.HeadDim(json, dModel, heads, "num_attention_heads");
         (double theta, RopeScaling? scaling) = ConfigReading.Rope(json, 10000.0, "rope_theta");
-        bool attentionBias = json.OptionalBool("attention_bias") ?? false;
+        // Bias layout is fixed per class in HF: Qwen2 always has q/k/v biases and nothing else, Mistral has none,
+        // Llama follows attention_bias and mlp_bias.
+        bool llama = modelType == "llama", qwen2 = modelType == "qwen2";
+        bool attentionBias = llama && (json.OptionalBool("attention_bias") ?? false);
         return new TransformerConfig
         {
             ModelType = modelType,
@@ -32,7 +35,7 @@ public sealed class LlamaFamily : IModelFamily
             DModel = dModel,
             Layers = layers,
             Heads = heads,
-            KeyValueHeads = json.OptionalInt("num_key_value_heads") ?? heads,
+            KeyValueHeads = KeyValueHeads(json, modelType, heads),
             HeadDim = headDim,
             DMlp = json.Int("intermediate_size"),
             MaxPositions = json.OptionalInt("max_position_embeddings") ?? 2048,
@@ -45,19 +48,27 @@ public sealed class LlamaFamily : IModelFamily
             RopeTheta = theta,
             RopeScaling = scaling,
             TiedEmbeddings = json.OptionalBool("tie_word_embeddings") ?? false,
-            QkvBias = modelType == "qwen2" || attentionBias,
-            AttentionOutBias = modelType != "qwen2" && attentionBias,
-            MlpBias = json.OptionalBool("mlp_bias") ?? false,
+            QkvBias = qwen2 || attentionBias,
+            AttentionOutBias = attentionBias,
+            MlpBias = llama && (json.OptionalBool("mlp_bias") ?? false),
             AttentionScale = 1.0 / Math.Sqrt(headDim),
             SlidingWindows = SlidingWindows(json, modelType, layers),
         };
+    }
+
+    // When the key is absent HF uses each config class's default (Mistral 8, Qwen2 32); an explicit null means one per head.
+    private static int KeyValueHeads(HfConfigJson json, string modelType, int heads)
+    {
+        if (json.Json.ContainsKey("num_key_value_heads")) return json.OptionalInt("num_key_value_heads") ?? heads;
+        return modelType switch { "mistral" => 8, "qwen2" => 32, _ => heads };
     }
 
     // Mistral: sliding_window (or null) on every layer. Qwen2: only with use_sliding_window, on layers
     // from max_window_layers on. A layer_types list, where present, says it per layer.
     private static IReadOnlyList<int?> SlidingWindows(HfConfigJson json, string modelType, int layers)
     {
-        int? window = json.OptionalInt("sliding_window");
+        // MistralConfig's default window is 4096 when the key is absent; an explicit null means full attention.
+        int? window = json.Json.ContainsKey("sliding_window") ? json.OptionalInt("sliding_window") : modelType == "mistral" ? 4096 : null;
         if (ConfigReading.WindowsFromLayerTypes(json, layers, window) is { } fromTypes) return fromTypes;
         var windows = new int?[layers];
         if (modelType == "mistral" && window is not null) Array.Fill(windows, window);

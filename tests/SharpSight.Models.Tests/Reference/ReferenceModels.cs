@@ -239,7 +239,9 @@ public static class ReferenceModels
         int D = c.Int("hidden_size");
         int L = c.Int("num_hidden_layers");
         int H = c.Int("num_attention_heads");
-        int Hkv = c.NullableInt("num_key_value_heads", null) ?? H;
+        // num_key_value_heads: explicit null -> num_attention_heads; absent -> the config class default
+        // (LlamaConfig None -> heads, MistralConfig 8, Qwen2Config 32, Gemma2Config 4).
+        int Hkv = c.NullableInt("num_key_value_heads", family switch { "mistral" => 8, "qwen2" => 32, "gemma2" => 4, _ => null }) ?? H;
         int V = c.Int("vocab_size");
         int I = c.Int("intermediate_size");
         // LlamaAttention: getattr(config, "head_dim", None) or hidden_size // num_attention_heads.

@@ -74,12 +74,18 @@ public static class TinyCheckpoints
             ["torch_dtype"] = "float32",
         };
         if (v5RopeParameters)
+        {
+            // transformers v5 keeps theta and the rotary fraction in rope_parameters. rotary_pct is written too: one v5
+            // revision of GPTNeoXConfig.convert_rope_params_to_dict overwrote partial_rotary_factor with
+            // kwargs.pop("rotary_pct", 0.25), so a config without it would be ambiguous across revisions.
             o["rope_parameters"] = new JsonObject
             {
                 ["rope_type"] = "default",
                 ["rope_theta"] = rotaryEmbBase,
                 ["partial_rotary_factor"] = rotaryPct,
             };
+            o["rotary_pct"] = rotaryPct;
+        }
         else
         {
             o["rotary_pct"] = rotaryPct;
@@ -274,7 +280,8 @@ public static class TinyCheckpoints
                     string f = c.ModelType;
                     bool gemma = f == "gemma2";
                     int D = c.Int("hidden_size"), L = c.Int("num_hidden_layers"), V = c.Int("vocab_size"), I = c.Int("intermediate_size");
-                    int H = c.Int("num_attention_heads"), Hkv = c.NullableInt("num_key_value_heads", null) ?? H;
+                    int H = c.Int("num_attention_heads");
+                    int Hkv = c.NullableInt("num_key_value_heads", f switch { "mistral" => 8, "qwen2" => 32, "gemma2" => 4, _ => null }) ?? H;
                     int Dh = c.NullableInt("head_dim", null) ?? (gemma ? 256 : D / H);
                     bool qkvBias = f switch { "llama" or "gemma2" => c.BoolOr("attention_bias", false), "qwen2" => true, _ => false };
                     bool oBias = f switch { "llama" or "gemma2" => c.BoolOr("attention_bias", false), _ => false };
