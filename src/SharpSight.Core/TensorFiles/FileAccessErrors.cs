@@ -8,6 +8,8 @@ internal static class FileAccessErrors
     /// <summary>Opens <paramref name="path"/> for positional reads, shared with other readers.</summary>
     public static SafeFileHandle Open(string path)
     {
+        // Opening a folder fails with a misleading "access denied" on Unix.
+        if (Directory.Exists(path)) throw new TensorFileException(path, $"is a folder, not a file ({path})");
         try
         {
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);

@@ -51,10 +51,11 @@ internal sealed class SafetensorsHeader
             IReadOnlyDictionary<string, string>? metadata = null;
             foreach (JsonProperty property in root.EnumerateObject())
             {
-                if (!names.Add(property.Name))
-                    throw new TensorFileException(path, $"header has key {Quote.Name(property.Name)} twice");
-                if (property.Name == MetadataKey) metadata = ParseMetadata(path, property.Value);
-                else entries.Add(ParseEntry(path, property.Name, property.Value, dataSize));
+                string name = JsonText.Name(property, path, "header");
+                if (!names.Add(name))
+                    throw new TensorFileException(path, $"header has key {Quote.Name(name)} twice");
+                if (name == MetadataKey) metadata = ParseMetadata(path, property.Value);
+                else entries.Add(ParseEntry(path, name, property.Value, dataSize));
             }
 
             CheckCoverage(path, entries, dataSize);
@@ -70,11 +71,13 @@ internal sealed class SafetensorsHeader
             throw new TensorFileException(path, $"'{MetadataKey}' is a JSON {Kind(value)}, expected an object of strings");
         foreach (JsonProperty item in value.EnumerateObject())
         {
+            string key = JsonText.Name(item, path, $"'{MetadataKey}'");
             if (item.Value.ValueKind != JsonValueKind.String)
                 throw new TensorFileException(path,
-                    $"'{MetadataKey}' value for {Quote.Name(item.Name)} is a JSON {Kind(item.Value)}, expected a string");
-            if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
-                throw new TensorFileException(path, $"'{MetadataKey}' has key {Quote.Name(item.Name)} twice");
+                    $"'{MetadataKey}' value for {Quote.Name(key)} is a JSON {Kind(item.Value)}, expected a string");
+            string text = JsonText.String(item.Value, path, $"'{MetadataKey}' value for {Quote.Name(key)}");
+            if (!metadata.TryAdd(key, text))
+                throw new TensorFileException(path, $"'{MetadataKey}' has key {Quote.Name(key)} twice");
         }
         return metadata;
     }
@@ -89,12 +92,13 @@ internal sealed class SafetensorsHeader
         foreach (JsonProperty field in value.EnumerateObject())
         {
             // Unknown fields are ignored, as serde does for the reference reader.
+            string fieldName = JsonText.Name(field, path, tensor);
             ref JsonElement? slot = ref dtypeField;
-            if (field.Name == "dtype") slot = ref dtypeField;
-            else if (field.Name == "shape") slot = ref shapeField;
-            else if (field.Name == "data_offsets") slot = ref offsetsField;
+            if (fieldName == "dtype") slot = ref dtypeField;
+            else if (fieldName == "shape") slot = ref shapeField;
+            else if (fieldName == "data_offsets") slot = ref offsetsField;
             else continue;
-            if (slot is not null) throw new TensorFileException(path, $"{tensor} has field '{field.Name}' twice");
+            if (slot is not null) throw new TensorFileException(path, $"{tensor} has field '{fieldName}' twice");
             slot = field.Value;
         }
 
@@ -119,7 +123,7 @@ internal sealed class SafetensorsHeader
     {
         if (value.ValueKind != JsonValueKind.String)
             throw new TensorFileException(path, $"{tensor} field 'dtype' is a JSON {Kind(value)}, expected a string");
-        string text = value.GetString()!;
+        string text = JsonText.String(value, path, $"{tensor} field 'dtype'");
         if (!SafetensorsDTypes.TryParse(text, out SafetensorsDType dtype))
             throw new TensorFileException(path, $"{tensor} has dtype {Quote.Name(text)}, expected one of {SafetensorsDTypes.AllNames}");
         return dtype;

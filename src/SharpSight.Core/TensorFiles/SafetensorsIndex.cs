@@ -37,8 +37,14 @@ internal sealed class SafetensorsIndex
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new TensorFileException(path, $"index is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, expected an object with 'weight_map'");
-            if (!root.TryGetProperty("weight_map", out JsonElement map))
-                throw new TensorFileException(path, "index has no 'weight_map' field");
+            JsonElement? found = null;
+            foreach (JsonProperty field in root.EnumerateObject())
+            {
+                if (JsonText.Name(field, path, "index") != "weight_map") continue;
+                if (found is not null) throw new TensorFileException(path, "index has field 'weight_map' twice");
+                found = field.Value;
+            }
+            JsonElement map = found ?? throw new TensorFileException(path, "index has no 'weight_map' field");
             if (map.ValueKind != JsonValueKind.Object)
                 throw new TensorFileException(path, $"'weight_map' is a JSON {map.ValueKind.ToString().ToLowerInvariant()}, expected an object mapping tensor names to shard file names");
 
@@ -46,16 +52,17 @@ internal sealed class SafetensorsIndex
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty item in map.EnumerateObject())
             {
-                if (!seen.Add(item.Name))
-                    throw new TensorFileException(path, $"'weight_map' has tensor {Quote.Name(item.Name)} twice");
+                string name = JsonText.Name(item, path, "'weight_map'");
+                if (!seen.Add(name))
+                    throw new TensorFileException(path, $"'weight_map' has tensor {Quote.Name(name)} twice");
                 if (item.Value.ValueKind != JsonValueKind.String)
                     throw new TensorFileException(path,
-                        $"'weight_map' value for {Quote.Name(item.Name)} is a JSON {item.Value.ValueKind.ToString().ToLowerInvariant()}, expected a shard file name");
-                string shard = item.Value.GetString()!;
+                        $"'weight_map' value for {Quote.Name(name)} is a JSON {item.Value.ValueKind.ToString().ToLowerInvariant()}, expected a shard file name");
+                string shard = JsonText.String(item.Value, path, $"'weight_map' value for {Quote.Name(name)}");
                 if (!IsPlainFileName(shard))
                     throw new TensorFileException(path,
-                        $"'weight_map' value for {Quote.Name(item.Name)} is {Quote.Name(shard)}, expected a file name in the same folder");
-                weightMap.Add(KeyValuePair.Create(item.Name, shard));
+                        $"'weight_map' value for {Quote.Name(name)} is {Quote.Name(shard)}, expected a file name in the same folder");
+                weightMap.Add(KeyValuePair.Create(name, shard));
             }
             return new SafetensorsIndex(weightMap);
         }

@@ -12,5 +12,5 @@ public sealed record TensorEntry(string Name, SafetensorsDType DType, long[] Sha
     public long ByteLength => End - Begin;
 
     /// <summary>The number of elements, the product of <see cref="Shape"/>.</summary>
-    public long ElementCount => ByteLength / DType.ElementSize();
+    public long ElementCount => Shape.Aggregate(1L, (count, dim) => count * dim);
 }

@@ -46,6 +46,7 @@ public class SafetensorsMalformedTests
         ["begin after end"] = (() => Build("""{"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}""", 8), "bad.safetensors: tensor 'w' data_offsets [8, 0] has begin after end"),
         ["shape disagrees with byte count"] = (() => Build("""{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}""", 8),
             "bad.safetensors: tensor 'w' data_offsets [0, 8] span 8 bytes, but shape [3] with dtype F32 needs 12 bytes"),
+        ["truncated data section"] = (() => Build("{" + W + "}", 4), "bad.safetensors: tensor 'w' data_offsets end 8 is past the end of the data section (4 bytes)"),
         ["offsets past end"] = (() => Build("""{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", 8),
             "bad.safetensors: tensor 'w' data_offsets end 16 is past the end of the data section (8 bytes)"),
         ["overlapping tensors"] = (() => Build("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", 12),
@@ -94,6 +95,15 @@ public class SafetensorsMalformedTests
         using var folder = new TempFolder();
         var error = Assert.Throws<TensorFileException>(() => SafetensorsFile.Open(folder.File("none.safetensors")));
         Assert.StartsWith("none.safetensors: file does not exist", error.Message);
+    }
+
+    [Fact]
+    public void Folder_instead_of_file_is_a_tensor_file_error()
+    {
+        using var folder = new TempFolder();
+        var error = Assert.Throws<TensorFileException>(() => SafetensorsFile.Open(folder.Path));
+        Assert.Equal(folder.Path, error.FilePath);
+        Assert.Equal($"{Path.GetFileName(folder.Path)}: is a folder, not a file ({folder.Path})", error.Message);
     }
 
     [Fact]

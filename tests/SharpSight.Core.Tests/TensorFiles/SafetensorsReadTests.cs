@@ -25,6 +25,9 @@ public class SafetensorsReadTests
         Assert.True(file.TryGetEntry("b", out TensorEntry? b));
         Assert.Equal(new TensorEntry("b", SafetensorsDType.F32, b!.Shape, 8, 24), b);
         Assert.Equal([2L, 2L], b.Shape);
+        Assert.Equal(16, b.ByteLength);
+        Assert.Equal(4, b.ElementCount);
+        Assert.Equal(8 + new FileInfo(path).Length - 24 - 8, file.DataOffset);
 
         using var tb = file.Read("b");
         using var ta = file.Read("a");
