@@ -19,13 +19,9 @@ public class ReferenceParityTests
     [MemberData(nameof(TestConfigs.Names), MemberType = typeof(TestConfigs))]
     public void Logits_match_the_reference(string configName)
     {
-        var config = TestConfigs.All[configName]();
-        var weights = TinyCheckpoints.RandomWeights(config, seed: 7);
-        ReferenceRun expected = ReferenceModels.Run(config, weights, TestConfigs.Sequence);
-
         using var folder = new TempFolder();
-        CheckpointFolder.Write(folder.Path, config, weights);
-        using TransformerModel model = ModelLoader.Load(folder.Path);
+        (ReferenceRun expected, TransformerModel model) = LoadWithReference(configName, seed: 7, folder);
+        using var disposeModel = model;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor logits = model.Forward(CheckpointFolder.Ids(TestConfigs.Sequence));
@@ -37,13 +33,9 @@ public class ReferenceParityTests
     [MemberData(nameof(TestConfigs.Names), MemberType = typeof(TestConfigs))]
     public void Every_hook_point_matches_the_reference(string configName)
     {
-        var config = TestConfigs.All[configName]();
-        var weights = TinyCheckpoints.RandomWeights(config, seed: 11);
-        ReferenceRun expected = ReferenceModels.Run(config, weights, TestConfigs.Sequence);
-
         using var folder = new TempFolder();
-        CheckpointFolder.Write(folder.Path, config, weights);
-        using TransformerModel model = ModelLoader.Load(folder.Path);
+        (ReferenceRun expected, TransformerModel model) = LoadWithReference(configName, seed: 11, folder);
+        using var disposeModel = model;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         (Tensor logits, ActivationCache cache) = ActivationCache.Run(model, CheckpointFolder.Ids(TestConfigs.Sequence).unsqueeze(0));
@@ -58,6 +50,16 @@ public class ReferenceParityTests
                 else AssertClose(value, actual, name);
             }
         }
+    }
+
+    // Random weights for the named config, run through the reference and written as a Hub-layout folder, then loaded.
+    private static (ReferenceRun Expected, TransformerModel Model) LoadWithReference(string configName, int seed, TempFolder folder)
+    {
+        var config = TestConfigs.All[configName]();
+        var weights = TinyCheckpoints.RandomWeights(config, seed);
+        ReferenceRun expected = ReferenceModels.Run(config, weights, TestConfigs.Sequence);
+        CheckpointFolder.Write(folder.Path, config, weights);
+        return (expected, ModelLoader.Load(folder.Path));
     }
 
     private static void AssertClose(RefTensor expected, Tensor actual, string what)
