@@ -19,6 +19,7 @@ public sealed class Attention : nn.Module
     private readonly RotaryEmbedding? _rotary;
     private readonly double _scale;
     private readonly int? _window;
+    private readonly int _layer;
     private readonly HookPoint _hookQ, _hookK, _hookV, _hookRotQ, _hookRotK, _hookScores, _hookPattern, _hookZ;
 
     /// <summary>Creates the attention of block <paramref name="layer"/> with uninitialised weights.</summary>
@@ -28,6 +29,7 @@ public sealed class Attention : nn.Module
         _config = config;
         _rotary = rotary;
         _window = config.SlidingWindows[layer];
+        _layer = layer;
         _scale = config.AttentionScale / (config.ScaleAttentionByInverseLayer ? layer + 1 : 1);
         int qkvWidth = (config.Heads + 2 * config.KeyValueHeads) * config.HeadDim;
         _qkv = new Projection(config.DModel, qkvWidth, config.QkvBias, dtype, device);
@@ -74,6 +76,7 @@ public sealed class Attention : nn.Module
         q = q.transpose(1, 2);
         k = k.transpose(1, 2);
         v = v.transpose(1, 2);
+        if (context.Cache is not null) (k, v) = context.Cache.Append(_layer, k, v);
         if (kvHeads != heads)
         {
             k = k.repeat_interleave(_config.QueriesPerKeyValue, 1);
@@ -104,8 +107,8 @@ public sealed class Attention : nn.Module
         // The fused kernel divides by sqrt(head_dim); fold any other scale into the queries.
         double correction = _scale * Math.Sqrt(_config.HeadDim);
         if (Math.Abs(correction - 1.0) > 1e-12) q = q * correction;
-        return context.IsPurelyCausal(_window)
-            ? nn.functional.scaled_dot_product_attention(q, k, v, null, 0.0, true)
-            : nn.functional.scaled_dot_product_attention(q, k, v, context.Mask(_window), 0.0, false);
+        if (context.IsPurelyCausal(_window)) return nn.functional.scaled_dot_product_attention(q, k, v, null, 0.0, true);
+        if (context.SeesEverything(_window)) return nn.functional.scaled_dot_product_attention(q, k, v, null, 0.0, false);
+        return nn.functional.scaled_dot_product_attention(q, k, v, context.Mask(_window), 0.0, false);
     }
 }

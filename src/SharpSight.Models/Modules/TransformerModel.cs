@@ -89,21 +89,23 @@ public sealed class TransformerModel : nn.Module
     /// <summary>
     /// Logits [batch, pos, vocab] for token ids [batch, pos] (or [pos]).
     /// </summary>
-    /// <param name="inputIds">int64 token ids.</param>
-    /// <param name="attentionMask">[batch, pos], 1 for real tokens and 0 for (left) padding; null = all real.
-    /// Positions count real tokens only (as Hugging Face generate does), so a left-padded row gives the same
-    /// logits at its real positions as the unpadded sequence.</param>
-    public Tensor Forward(Tensor inputIds, Tensor? attentionMask = null)
+    /// <param name="inputIds">int64 token ids: the whole sequence, or with a <paramref name="cache"/> only the new tokens.</param>
+    /// <param name="attentionMask">[batch, positions so far], 1 for real tokens and 0 for (left) padding; null = all real.
+    /// With a cache it covers the cached and the new positions. Positions count real tokens only (as Hugging Face generate
+    /// does), so a left-padded row gives the same logits at its real positions as the unpadded sequence.</param>
+    /// <param name="cache">Keys and values of earlier positions, extended by this call; null to run without one.</param>
+    public Tensor Forward(Tensor inputIds, Tensor? attentionMask = null, KeyValueCache? cache = null)
     {
         using var scope = NewDisposeScope();
         Tensor ids = inputIds.dim() == 1 ? inputIds.unsqueeze(0) : inputIds;
-        CheckInputs(ids, attentionMask);
-        long batch = ids.shape[0], length = ids.shape[1];
         Tensor? mask = attentionMask is null ? null : (attentionMask.dim() == 1 ? attentionMask.unsqueeze(0) : attentionMask);
+        long past = cache?.Length ?? 0;
+        CheckInputs(ids, mask, past);
+        long batch = ids.shape[0], length = ids.shape[1], total = past + length;
 
         Tensor positions = mask is null
-            ? arange(length, device: ids.device).unsqueeze(0)
-            : (mask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0);
+            ? arange(past, total, device: ids.device).unsqueeze(0)
+            : (mask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).narrow(1, past, length);
 
         Tensor x = _embed.Forward(ids);
         if (Config.EmbeddingMultiplier != 1.0)
@@ -112,7 +114,7 @@ public sealed class TransformerModel : nn.Module
         if (_positionEmbed is not null) x = x + _hookPosEmbed!.Run(_positionEmbed.Forward(positions.expand(batch, length)));
 
         (Tensor? cos, Tensor? sin) = _rotary is null ? (null, null) : _rotary.Tables(positions, x.dtype);
-        using var context = new AttentionContext(length, mask, cos, sin, ids.device);
+        using var context = new AttentionContext(length, total, mask, cos, sin, cache, ids.device);
         foreach (TransformerBlock block in _blocks) x = block.Forward(x, context);
 
         x = _hookLnFinal.Run(_lnFinal.Forward(x));
@@ -122,6 +124,9 @@ public sealed class TransformerModel : nn.Module
         return (inputIds.dim() == 1 ? logits.squeeze(0) : logits).MoveToOuterDisposeScope();
     }
 
+    /// <summary>A cache sized for this model, for incremental decoding with <see cref="Forward(Tensor, Tensor?, KeyValueCache?)"/>.</summary>
+    public KeyValueCache NewCache() => new(Config.Layers);
+
     /// <summary>Logits [pos, vocab] of one sequence of token ids.</summary>
     public Tensor Forward(IReadOnlyList<long> ids)
     {
@@ -129,7 +134,7 @@ public sealed class TransformerModel : nn.Module
         return Forward(input);
     }
 
-    private void CheckInputs(Tensor ids, Tensor? mask)
+    private void CheckInputs(Tensor ids, Tensor? mask, long past)
     {
         if (ids.dim() != 2) throw new ArgumentException($"input ids must be [batch, pos] or [pos], got shape [{string.Join(", ", ids.shape)}]");
         if (ids.dtype is not (ScalarType.Int64 or ScalarType.Int32)) throw new ArgumentException($"input ids must be int64, got {ids.dtype}");
@@ -137,13 +142,13 @@ public sealed class TransformerModel : nn.Module
         long lowest = ids.min().item<long>(), highest = ids.max().item<long>();
         if (lowest < 0 || highest >= Config.VocabSize)
             throw new ArgumentException($"token id {(lowest < 0 ? lowest : highest)} is outside the vocabulary [0, {Config.VocabSize})");
-        if (_positionEmbed is not null && ids.shape[1] > Config.MaxPositions)
-            throw new ArgumentException($"sequence of {ids.shape[1]} tokens exceeds the model's {Config.MaxPositions} positions");
+        if (_positionEmbed is not null && past + ids.shape[1] > Config.MaxPositions)
+            throw new ArgumentException($"sequence of {past + ids.shape[1]} tokens exceeds the model's {Config.MaxPositions} positions");
         if (mask is not null)
         {
-            long[] expected = ids.shape, actual = mask.dim() == 1 ? [1, mask.shape[0]] : mask.shape;
-            if (!expected.SequenceEqual(actual))
-                throw new ArgumentException($"attention mask shape [{string.Join(", ", actual)}] differs from input ids [{string.Join(", ", expected)}]");
+            long[] expected = [ids.shape[0], past + ids.shape[1]];
+            if (!expected.SequenceEqual(mask.shape))
+                throw new ArgumentException($"attention mask shape [{string.Join(", ", mask.shape)}] should be [{string.Join(", ", expected)}] (batch, cached + new positions)");
         }
     }
 }
