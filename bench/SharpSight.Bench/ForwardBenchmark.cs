@@ -18,9 +18,9 @@ internal static class ForwardBenchmark
 {
     public static int Run(string[] args)
     {
-        int batch = IntArg(args, "--batch", 8), seq = IntArg(args, "--seq", 128), repeats = IntArg(args, "--repeats", 5);
+        int batch = Arguments.Int(args, "--batch", 8), seq = Arguments.Int(args, "--seq", 128), repeats = Arguments.Int(args, "--repeats", 5);
         TorchRuntime.EnsureInitialized();
-        var config = Gpt2Small();
+        var config = ModelShapes.Gpt2Small();
         Console.WriteLine($"threads {get_num_threads()}, batch {batch} x {seq} tokens, fp32, GPT-2-small shape (12 x 768, vocab 50257)");
 
         using var model = new TransformerModel(config);
@@ -45,14 +45,6 @@ internal static class ForwardBenchmark
         Console.WriteLine(string.Create(inv, $"peak memory (VmHWM): {PeakResidentMiB():F0} MiB; parameters {model.ParameterCount * 4 / 1048576.0:F0} MiB"));
         return 0;
     }
-
-    private static TransformerConfig Gpt2Small() => new()
-    {
-        ModelType = "gpt2", VocabSize = 50257, DModel = 768, Layers = 12, Heads = 12, KeyValueHeads = 12, HeadDim = 64, DMlp = 3072,
-        MaxPositions = 1024, Norm = NormKind.LayerNorm, NormEps = 1e-5, Activation = ActivationKind.GeluTanh, GatedMlp = false,
-        Positions = PositionKind.Learned, TiedEmbeddings = true, QkvBias = true, AttentionOutBias = true, MlpBias = true,
-        AttentionScale = 1 / 8.0, SlidingWindows = new int?[12],
-    };
 
     // Every matrix product of one forward pass: (rows, inner, columns, count).
     private static (long M, long K, long N, long Count)[] Products(TransformerConfig c, int batch, int seq)
@@ -121,11 +113,5 @@ internal static class ForwardBenchmark
     {
         string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int value) ? value : fallback;
     }
 }

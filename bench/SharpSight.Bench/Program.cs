@@ -5,11 +5,13 @@ string which = args.Length > 0 ? args[0] : "forward";
 return which switch
 {
     "forward" => ForwardBenchmark.Run(args.Skip(1).ToArray()),
+    "decode" => DecodeBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: SharpSight.Bench forward [--batch 8] [--seq 128] [--repeats 5]");
+    Console.Error.WriteLine("       SharpSight.Bench decode [--prompt 64] [--tokens 64] [--batch 1]");
     return 2;
 }

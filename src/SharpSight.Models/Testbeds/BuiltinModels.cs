@@ -74,7 +74,10 @@ public static class BuiltinModels
         return folder;
     }
 
-    /// <summary>Writes the named built-in model's checkpoint folder (config.json last, so a partial folder is never taken as complete).</summary>
+    /// <summary>
+    /// Writes the named built-in model's checkpoint folder: model.safetensors, tokenizer.json and tokenizer_config.json,
+    /// then config.json last, so a partial folder is never taken as complete.
+    /// </summary>
     public static void Write(string name, string folder)
     {
         JsonObject json = Configs[name]();
@@ -85,6 +88,7 @@ public static class BuiltinModels
             SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), RandomWeights.Checkpoint(family, config, Seed).ToList(),
                 new Dictionary<string, string> { ["format"] = "pt", ["sharpsight_builtin"] = name });
         }
+        BuiltinTokenizer.Write(folder, config.VocabSize);
         AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
