@@ -14,6 +14,8 @@ public static class SharpSightCli
             InspectCommand.Create(),
             LogitsCommand.Create(),
             ActivationsCommand.Create(),
+            TokenizeCommand.Create(),
+            GenerateCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

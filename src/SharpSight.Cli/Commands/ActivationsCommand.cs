@@ -11,16 +11,16 @@ internal static class ActivationsCommand
 {
     public static Command Create()
     {
-        Option<string> model = ModelOptions.Model(), dtype = ModelOptions.DType(), ids = ModelOptions.Ids();
+        Option<string> model = ModelOptions.Model(), dtype = ModelOptions.DType(), ids = ModelOptions.Ids(), text = ModelOptions.Text();
         Option<FileInfo> outFile = ModelOptions.Out();
         var hook = new Option<string>("--hook") { Description = "Hook point name, e.g. blocks.0.hook_resid_post (see 'sharpsight inspect')", Required = true };
-        var command = new Command("activations", "Write the activation at a hook point for one token sequence to a .npy file") { model, ids, hook, outFile, dtype };
+        var command = new Command("activations", "Write the activation at a hook point for one sequence (--ids or --text) to a .npy file") { model, ids, text, hook, outFile, dtype };
         CommandRunner.SetBody(command, (parsed, output) =>
         {
             using TransformerModel loaded = ModelOptions.Load(parsed.GetValue(model)!, parsed.GetValue(dtype)!);
             string name = parsed.GetValue(hook)!;
             _ = loaded.Hooks[name];   // unknown names fail here, before the forward pass
-            long[] tokens = ModelOptions.ParseIds(parsed.GetValue(ids)!, loaded.Config.VocabSize);
+            long[] tokens = ModelOptions.Tokens(parsed, ids, text, parsed.GetValue(model)!, loaded.Config.VocabSize);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             using Tensor input = tensor(tokens, ScalarType.Int64).unsqueeze(0);

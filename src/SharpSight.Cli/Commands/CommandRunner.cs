@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SharpSight.Core.TensorFiles;
 using SharpSight.Models.Loading;
+using SharpSight.Models.Tokenizers;
 
 namespace SharpSight.Cli.Commands;
 
@@ -16,7 +17,7 @@ internal static class CommandRunner
                 body(parsed, output);
                 return 0;
             }
-            catch (Exception failure) when (failure is ModelLoadException or TensorFileException or ArgumentException
+            catch (Exception failure) when (failure is ModelLoadException or TensorFileException or TokenizerException or ArgumentException
                 or KeyNotFoundException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
             {
                 error.WriteLine($"error: {OneLine(failure.Message)}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SharpSight.Models.Loading;
 using SharpSight.Models.Modules;
 using SharpSight.Models.Testbeds;
+using SharpSight.Models.Tokenizers;
 using static TorchSharp.torch;
 
 namespace SharpSight.Cli.Commands;
@@ -24,8 +25,12 @@ internal static class ModelOptions
 
     public static Option<string> Ids() => new("--ids")
     {
-        Description = "Comma-separated token ids of one sequence, e.g. 1,5,9",
-        Required = true,
+        Description = "Comma-separated token ids of one sequence, e.g. 1,5,9 (or give --text)",
+    };
+
+    public static Option<string> Text() => new("--text")
+    {
+        Description = "Text of one sequence, encoded with the model's tokenizer (special tokens added, e.g. BOS; or give --ids)",
     };
 
     public static Option<FileInfo> Out() => new("--out")
@@ -33,6 +38,9 @@ internal static class ModelOptions
         Description = "Output .npy file (written atomically)",
         Required = true,
     };
+
+    /// <summary>The checkpoint folder a --model value names (a built-in model is written on first use).</summary>
+    public static string Folder(string model) => BuiltinModels.Resolve(model);
 
     public static TransformerModel Load(string model, string dtype)
     {
@@ -44,7 +52,19 @@ internal static class ModelOptions
             "float16" or "fp16" => new ModelLoadOptions { DType = ScalarType.Float16 },
             _ => throw new ArgumentException($"--dtype '{dtype}' is not one of float32, checkpoint, bfloat16, float16"),
         };
-        return ModelLoader.Load(BuiltinModels.Resolve(model), options);
+        return ModelLoader.Load(Folder(model), options);
+    }
+
+    /// <summary>The token ids of one sequence from exactly one of --ids and --text.</summary>
+    public static long[] Tokens(ParseResult parsed, Option<string> ids, Option<string> text, string model, int vocabSize)
+    {
+        string? idText = parsed.GetValue(ids), plain = parsed.GetValue(text);
+        if ((idText is null) == (plain is null)) throw new ArgumentException("give exactly one of --ids and --text");
+        if (idText is not null) return ParseIds(idText, vocabSize);
+        ITokenizer tokenizer = TokenizerLoader.Load(Folder(model));
+        int[] encoded = [.. tokenizer.Encode(plain!).Ids];
+        if (encoded.Length == 0) throw new ArgumentException("--text encodes to no tokens");
+        return ParseIds(string.Join(',', encoded), vocabSize);
     }
 
     public static long[] ParseIds(string text, int vocabSize)
