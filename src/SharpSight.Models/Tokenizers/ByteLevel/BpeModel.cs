@@ -30,6 +30,7 @@ internal sealed class BpeModel
     private readonly int? _unkId;
     private readonly bool _fuseUnk;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private int _cacheCount; // ConcurrentDictionary.Count takes every lock; count insertions instead
 
     private BpeModel(Dictionary<string, int> vocab, Dictionary<long, (int, int)>? merges, bool ignoreMerges, int? unkId, bool fuseUnk)
     {
@@ -108,7 +109,8 @@ internal sealed class BpeModel
             return;
         }
         int[] result = Merge(word);
-        if (word.Length < MaxCachedLength && _cache.Count < CacheCapacity) _cache.TryAdd(word, result);
+        if (word.Length < MaxCachedLength && Volatile.Read(ref _cacheCount) < CacheCapacity && _cache.TryAdd(word, result))
+            Interlocked.Increment(ref _cacheCount);
         Emit(result, output);
     }
 

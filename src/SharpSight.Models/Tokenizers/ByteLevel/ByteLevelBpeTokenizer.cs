@@ -314,7 +314,8 @@ public sealed partial class ByteLevelBpeTokenizer : ITokenizer
         public void Append(int codePoint, int start, int end)
         {
             Span<byte> utf8 = stackalloc byte[4];
-            int n = new Rune(codePoint).EncodeToUtf8(utf8);
+            Rune rune = Rune.TryCreate(codePoint, out Rune r) ? r : Rune.ReplacementChar;
+            int n = rune.EncodeToUtf8(utf8);
             for (int k = 0; k < n; k++)
             {
                 _chars.Append(ByteLevelAlphabet.ByteToChar(utf8[k]));

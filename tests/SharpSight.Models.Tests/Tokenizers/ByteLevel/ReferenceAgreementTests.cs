@@ -62,6 +62,22 @@ public class ReferenceAgreementTests
     }
 
     [Fact]
+    public void Gpt2_from_vocab_and_merges_equals_gpt2_from_tokenizer_json()
+    {
+        var fromFiles = ByteLevelBpeTokenizer.FromVocabAndMerges(
+            Support.SharedData.Path("tokenizers/gpt2/vocab.json"), Support.SharedData.Path("tokenizers/gpt2/merges.txt"),
+            Support.SharedData.Path("tokenizers/gpt2/tokenizer_config.json"), ByteLevelPatterns.Gpt2, nfc: false);
+        Assert.Equal((50257, 50256, 50256), (fromFiles.VocabSize, fromFiles.BosId, fromFiles.EosId));
+        foreach (string s in ByteLevelFixtures.Corpus.Take(3_000).Concat(TokenizerEdgeCases.All))
+        {
+            var a = ByteLevelFixtures.Gpt2.Encode(s, parseSpecialTokens: true);
+            var b = fromFiles.Encode(s, parseSpecialTokens: true);
+            Assert.Equal(a.Ids, b.Ids);
+            Assert.Equal(a.Offsets, b.Offsets);
+        }
+    }
+
+    [Fact]
     public void MlTokenizers_misreads_supplementary_letters_where_Hugging_Face_does_not()
     {
         // The one disagreement is Microsoft.ML.Tokenizers': for Oniguruma / Rust regex (and the Python reference) "𝒜" is a
