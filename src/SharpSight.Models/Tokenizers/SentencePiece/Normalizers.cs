@@ -34,8 +34,6 @@ internal sealed class ReplaceNormalizer : TextNormalizer
 
     public string Content { get; }
 
-    public string? Literal => _literal;
-
     public override AlignedString Normalize(AlignedString text) => text.Replace(FindMatches(text.Text), Content);
 
     public List<(int Start, int End)> FindMatches(string text)

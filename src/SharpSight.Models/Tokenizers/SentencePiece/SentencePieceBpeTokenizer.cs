@@ -14,8 +14,20 @@ namespace SharpSight.Models.Tokenizers.SentencePiece;
 /// source text, so a token made only of it (e.g. the lone "▁" before digits) has an empty span, and a token such as
 /// "▁Hello" spans only "Hello" (or " Hello" when the "▁" replaced a real space). Byte-fallback pieces of one character
 /// share that character's span; post-processor tokens (BOS, EOS) have an empty span at the start or end of the text.</para>
+/// <para>Llama "legacy" files (normalizer Prepend("▁") + Replace(" ", "▁"), decoder ending in Strip(" ", 1)) double a
+/// leading space (" Hello" → "▁", "▁Hello") and give every piece that follows a special token its own "▁"; with special
+/// tokens skipped, decode(encode(s)) == s for every s without a literal "▁" (which decodes as a space). Non-legacy files
+/// (Metaspace pre-tokenizer, prepend_scheme "first") add "▁" only at the very start and only when the text does not begin
+/// with a space, so a leading space is lost on decode. Special tokens marked "normalized" (Llama-2's tokenizer.json) are
+/// matched in the normalized text, i.e. as "▁&lt;/s&gt;", so "ok&lt;/s&gt;" does not contain &lt;/s&gt; — exactly as in
+/// Hugging Face.</para>
 /// <para>Decoding follows <c>tokenizers</c> 0.22 (added tokens decode as their content); the 0.23 change that decodes
-/// "normalized" added tokens through their normalized form ("▁&lt;s&gt;") is deliberately not followed.</para>
+/// "normalized" added tokens through their normalized form ("▁&lt;s&gt;") is deliberately not followed. A lone surrogate
+/// in the input is treated as U+FFFD (Hugging Face cannot take one at all).</para>
+/// <para>Microsoft.ML.Tokenizers' LlamaTokenizer is not used for tokenizer.model: it breaks ties between equal-score
+/// merges rightmost-first (SentencePiece: leftmost-first), which changes long runs of spaces (from 14 "▁" for Mistral,
+/// 16 for Llama-2); its offsets refer to the normalized text ("▁" included) and only the first byte piece of a character
+/// gets its span; and it drops BOS/EOS when decoding, unlike transformers.</para>
 /// Instances are immutable and safe to use from several threads.
 /// </remarks>
 public sealed class SentencePieceBpeTokenizer : ITokenizer
@@ -41,8 +53,10 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
         TokenDecoder? decoder,
         int? bosId,
         int? eosId,
-        int? padId)
+        int? padId,
+        bool cleanUpTokenizationSpaces = false)
     {
+        CleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         Source = source;
         _model = model;
         _normalizer = normalizer;
@@ -75,6 +89,12 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
         AddsBos = bosId is int b && template.TakeWhile(p => !p.IsSequence).Any(p => p.Ids.Contains(b));
         AddsEos = eosId is int e && template.SkipWhile(p => !p.IsSequence).Any(p => p.Ids.Contains(e));
     }
+
+    /// <summary>
+    /// Whether <see cref="Decode"/> applies transformers' clean-up of spaces before punctuation and contractions
+    /// (" ." → ".", " n't" → "n't", …); set by <c>clean_up_tokenization_spaces: true</c> in tokenizer_config.json.
+    /// </summary>
+    public bool CleanUpTokenizationSpaces { get; }
 
     /// <summary>The file this tokenizer was loaded from.</summary>
     public string Source { get; }
@@ -227,8 +247,22 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
             if (skipSpecialTokens && _specialIds.Contains(id)) continue;
             tokens.Add(token);
         }
-        return _decoder is null ? string.Join(' ', tokens) : _decoder.Decode(tokens);
+        string text = _decoder is null ? string.Join(' ', tokens) : _decoder.Decode(tokens);
+        return CleanUpTokenizationSpaces ? CleanUp(text) : text;
     }
+
+    /// <summary>transformers' clean_up_tokenization.</summary>
+    private static string CleanUp(string text) => text
+        .Replace(" .", ".", StringComparison.Ordinal)
+        .Replace(" ?", "?", StringComparison.Ordinal)
+        .Replace(" !", "!", StringComparison.Ordinal)
+        .Replace(" ,", ",", StringComparison.Ordinal)
+        .Replace(" ' ", "'", StringComparison.Ordinal)
+        .Replace(" n't", "n't", StringComparison.Ordinal)
+        .Replace(" 'm", "'m", StringComparison.Ordinal)
+        .Replace(" 's", "'s", StringComparison.Ordinal)
+        .Replace(" 've", "'ve", StringComparison.Ordinal)
+        .Replace(" 're", "'re", StringComparison.Ordinal);
 
     /// <inheritdoc />
     public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;

@@ -190,22 +190,12 @@ internal static class SentencePieceModelReader
         int? eosId = Resolve(config?.EosToken, proto.EosId, "eos_token");
         int? padId = Resolve(config?.PadToken, proto.PadId, "pad_token");
 
-        bool addBos = config?.AddBosToken ?? true;
-        bool addEos = config?.AddEosToken ?? false;
-        var template = new List<TemplatePiece>();
-        if (addBos)
-        {
-            if (bosId is null) throw new TokenizerException($"{path}: add_bos_token is true but the model has no BOS piece (trainer_spec.bos_id {proto.BosId})");
-            template.Add(new TemplatePiece(false, [bosId.Value], [IdToPiece(proto, added, bosId.Value)]));
-        }
-        template.Add(TemplatePiece.Sequence);
-        if (addEos)
-        {
-            if (eosId is null) throw new TokenizerException($"{path}: add_eos_token is true but the model has no EOS piece (trainer_spec.eos_id {proto.EosId})");
-            template.Add(new TemplatePiece(false, [eosId.Value], [IdToPiece(proto, added, eosId.Value)]));
-        }
+        // As LlamaTokenizer(Fast): add_bos_token defaults to true, add_eos_token to false.
+        List<TemplatePiece> template = TokenizerJsonReader.BuildTemplate(config?.Path ?? path, config?.AddBosToken ?? true, config?.AddEosToken ?? false,
+            bosId, eosId, id => IdToPiece(proto, added, id));
 
-        return new SentencePieceBpeTokenizer(path, model, normalizer, preTokenizer, added, template, new SequenceDecoder(decoders), bosId, eosId, padId);
+        return new SentencePieceBpeTokenizer(path, model, normalizer, preTokenizer, added, template, new SequenceDecoder(decoders), bosId, eosId, padId,
+            cleanUpTokenizationSpaces: config?.CleanUpTokenizationSpaces ?? false);
     }
 
     private static string IdToPiece(ModelProto proto, List<AddedToken> added, int id) =>

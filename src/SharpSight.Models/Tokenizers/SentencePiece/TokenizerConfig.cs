@@ -15,6 +15,7 @@ internal sealed class TokenizerConfig
     public bool? Legacy { get; init; }
     public bool? AddPrefixSpace { get; init; }
     public string? TokenizerClass { get; init; }
+    public bool? CleanUpTokenizationSpaces { get; init; }
 
     /// <summary>"added_tokens_decoder": id → token with its flags.</summary>
     public IReadOnlyList<AddedToken> AddedTokens { get; init; } = [];
@@ -59,6 +60,7 @@ internal sealed class TokenizerConfig
                 AddEosToken = JsonFields.OptionalBool(path, root, "add_eos_token", ""),
                 Legacy = JsonFields.OptionalBool(path, root, "legacy", ""),
                 AddPrefixSpace = JsonFields.OptionalBool(path, root, "add_prefix_space", ""),
+                CleanUpTokenizationSpaces = JsonFields.OptionalBool(path, root, "clean_up_tokenization_spaces", ""),
                 TokenizerClass = root.TryGetProperty("tokenizer_class", out JsonElement cls) && cls.ValueKind == JsonValueKind.String ? cls.GetString() : null,
                 AddedTokens = added,
             };

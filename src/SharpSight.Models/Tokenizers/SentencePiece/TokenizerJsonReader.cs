@@ -49,26 +49,27 @@ internal static class TokenizerJsonReader
             throw JsonFields.Error(config!.Path, field, $"token \"{token}\" is not in the vocabulary of {path}");
         }
 
-        int? bosId = TokenId(config?.BosToken, "bos_token");
-        int? eosId = TokenId(config?.EosToken, "eos_token");
-        int? padId = TokenId(config?.PadToken, "pad_token");
+        // BOS/EOS: the config's tokens, else the template's special tokens before / after the sequence, else by name.
+        int? bosId = TokenId(config?.BosToken, "bos_token")
+            ?? template?.TakeWhile(p => !p.IsSequence).SelectMany(p => p.Ids).Cast<int?>().FirstOrDefault()
+            ?? ByName(added, "<s>", "<bos>");
+        int? eosId = TokenId(config?.EosToken, "eos_token")
+            ?? template?.SkipWhile(p => !p.IsSequence).Skip(1).SelectMany(p => p.Ids).Cast<int?>().FirstOrDefault()
+            ?? ByName(added, "</s>", "<eos>");
+        int? padId = config is null ? ByName(added, "<pad>") : TokenId(config.PadToken, "pad_token");
 
-        // transformers rebuilds the post-processor from add_bos_token / add_eos_token when the config sets them.
-        if (config is not null && (config.AddBosToken is not null || config.AddEosToken is not null))
+        // transformers rebuilds the post-processor as "[BOS] $A [EOS]": LlamaTokenizerFast / GemmaTokenizerFast always
+        // (add_bos_token defaults to true, add_eos_token to false), any other class when the config sets either flag.
+        if (config is not null && (config.AddBosToken is not null || config.AddEosToken is not null || config.ClassAddsBosByDefault))
         {
-            template = BuildTemplate(config, config.AddBosToken ?? config.ClassAddsBosByDefault, config.AddEosToken ?? false, bosId, eosId);
+            template = BuildTemplate(config.Path, config.AddBosToken ?? config.ClassAddsBosByDefault, config.AddEosToken ?? false, bosId, eosId,
+                id => added.Find(t => t.Id == id)?.Content ?? vocab.First(kv => kv.Value == id).Key);
         }
         template ??= [];
 
-        // Without a config: BOS/EOS from the template (special tokens before / after the sequence), then by name.
-        if (config?.BosToken is null)
-            bosId ??= template.TakeWhile(p => !p.IsSequence).SelectMany(p => p.Ids).Cast<int?>().FirstOrDefault() ?? ByName(added, "<s>", "<bos>");
-        if (config?.EosToken is null)
-            eosId ??= template.SkipWhile(p => !p.IsSequence).Skip(1).SelectMany(p => p.Ids).Cast<int?>().FirstOrDefault() ?? ByName(added, "</s>", "<eos>");
-        if (config?.PadToken is null && config is null)
-            padId ??= ByName(added, "<pad>");
-
-        return new SentencePieceBpeTokenizer(path, model, normalizer, preTokenizer, added, template, decoder, bosId, eosId, padId);
+        var tokenizer = new SentencePieceBpeTokenizer(path, model, normalizer, preTokenizer, added, template, decoder, bosId, eosId, padId,
+            cleanUpTokenizationSpaces: config?.CleanUpTokenizationSpaces ?? false);
+        return tokenizer;
     }
 
     internal static int? ByName(IReadOnlyList<AddedToken> added, params string[] names)
@@ -91,19 +92,19 @@ internal static class TokenizerJsonReader
     }
 
     /// <summary>transformers' update_post_processor: "[bos:0] $A:0 [eos:0]".</summary>
-    internal static List<TemplatePiece> BuildTemplate(TokenizerConfig config, bool addBos, bool addEos, int? bosId, int? eosId)
+    internal static List<TemplatePiece> BuildTemplate(string configPath, bool addBos, bool addEos, int? bosId, int? eosId, Func<int, string> tokenOf)
     {
         var template = new List<TemplatePiece>();
         if (addBos)
         {
-            if (bosId is null) throw JsonFields.Error(config.Path, "add_bos_token", "is true but there is no bos_token");
-            template.Add(new TemplatePiece(false, [bosId.Value], [config.BosToken!]));
+            if (bosId is null) throw JsonFields.Error(configPath, "add_bos_token", "is true but there is no bos_token");
+            template.Add(new TemplatePiece(false, [bosId.Value], [tokenOf(bosId.Value)]));
         }
         template.Add(TemplatePiece.Sequence);
         if (addEos)
         {
-            if (eosId is null) throw JsonFields.Error(config.Path, "add_eos_token", "is true but there is no eos_token");
-            template.Add(new TemplatePiece(false, [eosId.Value], [config.EosToken!]));
+            if (eosId is null) throw JsonFields.Error(configPath, "add_eos_token", "is true but there is no eos_token");
+            template.Add(new TemplatePiece(false, [eosId.Value], [tokenOf(eosId.Value)]));
         }
         return template;
     }

@@ -108,6 +108,35 @@ public class RealSentencePieceTokenizerTests
     }
 
     /// <summary>
+    /// Whitespace-run pieces ("▁▁" … 16 "▁") all have the same SentencePiece score, so their merges are decided by
+    /// SentencePiece's leftmost-first tie rule on one side and by the merge ranks of tokenizer.json on the other; they
+    /// must still agree (Microsoft.ML.Tokenizers breaks these ties the other way and differs from 14–16 spaces on).
+    /// </summary>
+    [Theory]
+    [InlineData("llama2")]
+    [InlineData("mistral")]
+    public void Long_space_runs_agree_between_rank_and_score_merging(string family)
+    {
+        ITokenizer json = RealTokenizers.Get(family + "-json"), model = RealTokenizers.Get(family + "-model");
+        for (int n = 1; n <= 70; n++)
+        {
+            foreach (string s in new[] { new string(' ', n), "a" + new string(' ', n) + "b", "x\n" + new string(' ', n) + "}" })
+            {
+                Assert.Equal(json.Encode(s).Ids, model.Encode(s).Ids);
+                Assert.Equal(s, json.Decode(json.Encode(s).Ids, skipSpecialTokens: true));
+            }
+        }
+    }
+
+    [Fact]
+    public void Llama2_groups_a_long_space_run_from_the_left()
+    {
+        // "▁" prefix + 20 spaces + "b" = 21 "▁" then "b": 16 "▁" (id 462), 4 "▁" (268), "▁b" (289).
+        Assert.Equal([462, 268, 289], RealTokenizers.LlamaJson.Encode(new string(' ', 20) + "b", addSpecialTokens: false).Ids);
+        Assert.Equal([462, 268, 289], RealTokenizers.LlamaModel.Encode(new string(' ', 20) + "b", addSpecialTokens: false).Ids);
+    }
+
+    /// <summary>
     /// Llama legacy decoding: Prepend("▁") on the way in, Strip(1 leading space) on the way out, so with special tokens
     /// skipped decode(encode(s)) == s — leading spaces included (" Hello" → "▁", "▁Hello" → "  Hello" → " Hello").
     /// HF itself does not round-trip a literal "▁" in the input: it is the space symbol, and decodes as a space.
@@ -234,6 +263,12 @@ public class RealSentencePieceTokenizerTests
         // No flags in the config: the tokenizer.json post-processor stays.
         File.WriteAllText(folder.File("tokenizer_config.json"), """{"bos_token": "<s>", "eos_token": "</s>"}""");
         Assert.Equal([1, 15043, 3186], SentencePieceBpeTokenizer.FromTokenizerJson(folder.File("tokenizer.json")).Encode("Hello world").Ids);
+
+        // clean_up_tokenization_spaces: transformers' decode removes spaces before punctuation.
+        File.WriteAllText(folder.File("tokenizer_config.json"), """{"bos_token": "<s>", "clean_up_tokenization_spaces": true}""");
+        var clean = SentencePieceBpeTokenizer.FromTokenizerJson(folder.File("tokenizer.json"));
+        Assert.True(clean.CleanUpTokenizationSpaces);
+        Assert.Equal("Hello, world! I don't", clean.Decode(clean.Encode("Hello , world ! I do n't").Ids, skipSpecialTokens: true));
 
         // The same flags apply to tokenizer.model.
         File.WriteAllText(folder.File("tokenizer_config.json"), """{"add_bos_token": false, "add_eos_token": true}""");

@@ -69,6 +69,23 @@ public sealed class SyntheticSentencePieceTests : IDisposable
     }
 
     [Fact]
+    public void A_llama_or_gemma_tokenizer_class_in_the_config_adds_bos_even_without_a_post_processor()
+    {
+        JsonObject json = GemmaStyle();
+        json["post_processor"] = null;
+        string dir = Path.Combine(_folder.Path, "gemma-config");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), json.ToJsonString());
+        Assert.Equal(Ids("Hello"), SentencePieceBpeTokenizer.FromTokenizerJson(Path.Combine(dir, "tokenizer.json")).Encode("Hello").Ids);
+
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"),
+            """{"tokenizer_class": "GemmaTokenizer", "bos_token": "<bos>", "eos_token": "<eos>", "pad_token": "<pad>"}""");
+        SentencePieceBpeTokenizer t = SentencePieceBpeTokenizer.FromTokenizerJson(Path.Combine(dir, "tokenizer.json"));
+        Assert.Equal([Bos, .. Ids("Hello")], t.Encode("Hello").Ids);
+        Assert.Equal((Bos, (int?)Eos, (int?)Pad), (t.BosId!.Value, t.EosId, t.PadId));
+    }
+
+    [Fact]
     public void Unknown_characters_without_byte_fallback_become_unk_fused_or_not()
     {
         TokenEncoding fused = Load(GemmaStyle(byteFallback: false, fuseUnk: true)).Encode("Hxyz", addSpecialTokens: false);
