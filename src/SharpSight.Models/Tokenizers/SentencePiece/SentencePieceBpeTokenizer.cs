@@ -124,6 +124,7 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     /// Loads a Hugging Face <c>tokenizer.json</c> whose model is BPE; BOS/EOS/PAD and <c>add_bos_token</c> /
     /// <c>add_eos_token</c> are read from a <c>tokenizer_config.json</c> in the same folder when there is one.
     /// </summary>
+    /// <param name="path">Path of the tokenizer.json.</param>
     /// <exception cref="TokenizerException">The file is missing, malformed or uses an unsupported component.</exception>
     public static SentencePieceBpeTokenizer FromTokenizerJson(string path)
     {
@@ -140,6 +141,8 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     /// As transformers does (LlamaTokenizerFast, GemmaTokenizerFast, and v5's generic backend), when the config sets
     /// <c>add_bos_token</c> or <c>add_eos_token</c> the post-processor is replaced by "[BOS] $A [EOS]" with those flags.
     /// </remarks>
+    /// <param name="path">Path of the tokenizer.json.</param>
+    /// <param name="tokenizerConfigPath">Path of a tokenizer_config.json, or null for none.</param>
     /// <exception cref="TokenizerException">A file is missing, malformed or uses an unsupported component.</exception>
     public static SentencePieceBpeTokenizer FromTokenizerJson(string path, string? tokenizerConfigPath)
     {
@@ -158,6 +161,9 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     /// transformers' converter does (Metaspace, prepend_scheme "first"). Control and unknown pieces are special tokens;
     /// user-defined pieces are always matched in the text, as SentencePiece does.
     /// </remarks>
+    /// <param name="tokenizerModel">Path of the tokenizer.model.</param>
+    /// <param name="tokenizerConfigJson">Path of a tokenizer_config.json, or null for none (it is not looked for beside the model).</param>
+    /// <returns>A <see cref="SentencePieceBpeTokenizer"/>.</returns>
     /// <exception cref="TokenizerException">A file is missing, malformed or uses an unsupported feature.</exception>
     public static ITokenizer FromSentencePieceModel(string tokenizerModel, string? tokenizerConfigJson)
     {

@@ -58,6 +58,17 @@ internal static class TokenizerJsonReader
             ?? ByName(added, "</s>", "<eos>");
         int? padId = config is null ? ByName(added, "<pad>") : TokenId(config.PadToken, "pad_token");
 
+        // transformers registers the config's named special tokens as special added tokens (normalized false) when the
+        // tokenizer.json does not already list them.
+        if (config is not null)
+        {
+            foreach (string? token in new[] { config.BosToken, config.EosToken, config.UnkToken, config.PadToken })
+            {
+                if (token is null || added.Exists(t => t.Content == token)) continue;
+                if (vocab.TryGetValue(token, out int id)) added.Add(new AddedToken(id, token, Special: true, Normalized: false));
+            }
+        }
+
         // transformers rebuilds the post-processor as "[BOS] $A [EOS]": LlamaTokenizerFast / GemmaTokenizerFast always
         // (add_bos_token defaults to true, add_eos_token to false), any other class when the config sets either flag.
         if (config is not null && (config.AddBosToken is not null || config.AddEosToken is not null || config.ClassAddsBosByDefault))

@@ -73,6 +73,7 @@ public sealed class SyntheticSentencePieceTests : IDisposable
     {
         JsonObject json = GemmaStyle();
         json["post_processor"] = null;
+        json["added_tokens"]!.AsArray().RemoveAt(1);   // "<eos>" is then only a vocabulary entry
         string dir = Path.Combine(_folder.Path, "gemma-config");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "tokenizer.json"), json.ToJsonString());
@@ -83,6 +84,10 @@ public sealed class SyntheticSentencePieceTests : IDisposable
         SentencePieceBpeTokenizer t = SentencePieceBpeTokenizer.FromTokenizerJson(Path.Combine(dir, "tokenizer.json"));
         Assert.Equal([Bos, .. Ids("Hello")], t.Encode("Hello").Ids);
         Assert.Equal((Bos, (int?)Eos, (int?)Pad), (t.BosId!.Value, t.EosId, t.PadId));
+        // The config's eos_token becomes a special token, as transformers registers it.
+        Assert.Equal(Eos, t.SpecialTokens["<eos>"]);
+        Assert.Equal("Hello", t.Decode([Bos, Id("Hello"), Eos], skipSpecialTokens: true));
+        Assert.Equal([Bos, .. Ids("Hello"), Eos], t.Encode("Hello<eos>", parseSpecialTokens: true).Ids);
     }
 
     [Fact]
