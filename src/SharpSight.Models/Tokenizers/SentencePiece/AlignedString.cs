@@ -1,0 +1,158 @@
+using System.Text;
+
+namespace SharpSight.Models.Tokenizers.SentencePiece;
+
+/// <summary>
+/// A piece of normalized text that remembers, for every UTF-16 unit, which span of the original input it came from
+/// (the equivalent of Hugging Face's NormalizedString). Characters inserted by a normalizer (the "▁" dummy prefix) have an
+/// empty span at the position where they were inserted; replaced characters keep the span of what they replaced.
+/// </summary>
+internal sealed class AlignedString
+{
+    private AlignedString(string text, int[] starts, int[] ends, int originalStart)
+    {
+        Text = text;
+        Starts = starts;
+        Ends = ends;
+        OriginalStart = originalStart;
+    }
+
+    /// <summary>The normalized text.</summary>
+    public string Text { get; }
+
+    /// <summary>Original start of each UTF-16 unit of <see cref="Text"/>.</summary>
+    public int[] Starts { get; }
+
+    /// <summary>Original end of each UTF-16 unit of <see cref="Text"/>.</summary>
+    public int[] Ends { get; }
+
+    /// <summary>Where this piece begins in the original input (also when the text is empty).</summary>
+    public int OriginalStart { get; }
+
+    public int Length => Text.Length;
+
+    /// <summary>The original text [start, end) with the identity alignment; a surrogate pair maps both units to the pair.</summary>
+    public static AlignedString FromOriginal(string original, int start, int end)
+    {
+        int n = end - start;
+        var starts = new int[n];
+        var ends = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int at = start + i;
+            if (char.IsHighSurrogate(original[at]) && at + 1 < end && char.IsLowSurrogate(original[at + 1]))
+            {
+                starts[i] = at; ends[i] = at + 2;
+                starts[i + 1] = at; ends[i + 1] = at + 2;
+                i++;
+            }
+            else
+            {
+                starts[i] = at; ends[i] = at + 1;
+            }
+        }
+        return new AlignedString(original.Substring(start, n), starts, ends, start);
+    }
+
+    /// <summary>The units [from, to) of this text, keeping their alignment.</summary>
+    public AlignedString Slice(int from, int to)
+    {
+        int originalStart = from < Text.Length ? Starts[from] : (Text.Length > 0 ? Ends[^1] : OriginalStart);
+        return new AlignedString(Text[from..to], Starts[from..to], Ends[from..to], originalStart);
+    }
+
+    /// <summary>Inserts <paramref name="prefix"/> before the text; the inserted units get an empty span. No-op on empty text.</summary>
+    public AlignedString Prepend(string prefix)
+    {
+        if (Text.Length == 0 || prefix.Length == 0) return this;
+        int at = Starts[0];
+        var starts = new int[prefix.Length + Text.Length];
+        var ends = new int[starts.Length];
+        Array.Fill(starts, at, 0, prefix.Length);
+        Array.Fill(ends, at, 0, prefix.Length);
+        Starts.CopyTo(starts, prefix.Length);
+        Ends.CopyTo(ends, prefix.Length);
+        return new AlignedString(prefix + Text, starts, ends, OriginalStart);
+    }
+
+    /// <summary>
+    /// Replaces the given non-overlapping matches (sorted [start, end) ranges of units) with <paramref name="content"/>; each
+    /// unit of the content gets the span covered by the units it replaced.
+    /// </summary>
+    public AlignedString Replace(IReadOnlyList<(int Start, int End)> matches, string content)
+    {
+        if (matches.Count == 0) return this;
+        var text = new StringBuilder(Text.Length);
+        var starts = new List<int>(Text.Length);
+        var ends = new List<int>(Text.Length);
+        int position = 0;
+        foreach ((int start, int end) in matches)
+        {
+            for (int i = position; i < start; i++)
+            {
+                text.Append(Text[i]); starts.Add(Starts[i]); ends.Add(Ends[i]);
+            }
+            int spanStart, spanEnd;
+            if (end > start)
+            {
+                spanStart = Starts[start]; spanEnd = Ends[start];
+                for (int i = start + 1; i < end; i++)
+                {
+                    spanStart = Math.Min(spanStart, Starts[i]);
+                    spanEnd = Math.Max(spanEnd, Ends[i]);
+                }
+            }
+            else
+            {
+                spanStart = spanEnd = start < Text.Length ? Starts[start] : (Text.Length > 0 ? Ends[^1] : OriginalStart);
+            }
+            foreach (char c in content)
+            {
+                text.Append(c); starts.Add(spanStart); ends.Add(spanEnd);
+            }
+            position = end;
+        }
+        for (int i = position; i < Text.Length; i++)
+        {
+            text.Append(Text[i]); starts.Add(Starts[i]); ends.Add(Ends[i]);
+        }
+        return new AlignedString(text.ToString(), [.. starts], [.. ends], OriginalStart);
+    }
+
+    /// <summary>All non-overlapping ordinal occurrences of <paramref name="pattern"/>, left to right.</summary>
+    public static List<(int Start, int End)> FindAll(string text, string pattern)
+    {
+        var found = new List<(int, int)>();
+        if (pattern.Length == 0) return found;
+        int at = 0;
+        while (at <= text.Length - pattern.Length)
+        {
+            int index = text.IndexOf(pattern, at, StringComparison.Ordinal);
+            if (index < 0) break;
+            found.Add((index, index + pattern.Length));
+            at = index + pattern.Length;
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The original span of the units [from, to): from the smallest start to the largest end. A range made only of
+    /// inserted units is empty, at the position where they were inserted.
+    /// </summary>
+    public (int Start, int End) OriginalSpan(int from, int to)
+    {
+        int start = int.MaxValue, end = int.MinValue;
+        for (int i = from; i < to; i++)
+        {
+            if (Starts[i] == Ends[i]) continue;
+            start = Math.Min(start, Starts[i]);
+            end = Math.Max(end, Ends[i]);
+        }
+        if (start == int.MaxValue)
+        {
+            int at = from < Text.Length ? Starts[from] : OriginalStart;
+            return (at, at);
+        }
+        return (start, end);
+    }
+}
