@@ -1,5 +1,7 @@
 using System.Text;
+using SharpSight.Models.Generation;
 using SharpSight.Models.Loading;
+using SharpSight.Models.Tokenizers;
 using SharpSight.Models.Modules;
 using SharpSight.Models.Tests.Reference;
 using SharpSight.Models.Tests.Support;
@@ -38,6 +40,29 @@ public class RealModelTests
             ids.Add(next);
         }
         Assert.StartsWith(PublishedSample, text.ToString());
+    }
+
+    [Fact]
+    public void Stories260K_through_the_tokenizer_loader_and_the_generator_with_and_without_the_cache()
+    {
+        using var folder = new TempFolder();
+        var (config, weights) = Llama2c.ReadCheckpoint(SharedData.Path("models/llama2c-stories260K/stories260K.bin"));
+        CheckpointFolder.Write(folder.Path, config, weights);
+        File.Copy(SharedData.Path("models/llama2c-stories260K/tok512.model"), folder.File("tokenizer.model"));   // SentencePiece protobuf
+        using TransformerModel model = ModelLoader.Load(folder.Path);
+        ITokenizer tokenizer = TokenizerLoader.Load(folder.Path);
+        var generator = new TextGenerator(model, tokenizer);
+
+        var options = new GenerationOptions { MaxNewTokens = 40 };
+        GenerationResult cached = generator.Generate("", options);                       // BOS only
+        GenerationResult recomputed = generator.Generate("", options with { UseCache = false });
+        Assert.Equal([1], cached.PromptIds);
+        Assert.StartsWith(PublishedSample, cached.Text);
+        Assert.Equal(cached.GeneratedIds, recomputed.GeneratedIds);
+
+        // The prompt's continuation as a seeded sample is reproducible token for token.
+        var sampling = options with { Temperature = 0.8, TopP = 0.9, Seed = 2024 };
+        Assert.Equal(generator.Generate("Once upon a time", sampling).GeneratedIds, generator.Generate("Once upon a time", sampling).GeneratedIds);
     }
 
     /// <summary>Reads llama2.c's legacy checkpoint and tokenizer formats (test-side converter, independent of the loader).</summary>

@@ -27,7 +27,7 @@ public static class TokenizerLoader
                 : SentencePieceBpeTokenizer.FromSentencePieceModel(Path("tokenizer.model"), config);
         if (File.Exists(Path("vocab.json")) && File.Exists(Path("merges.txt")))
         {
-            bool qwen2 = ModelType(folder) == "qwen2";
+            bool qwen2 = ModelType(folder) == "qwen2" || TokenizerClass(config) is "Qwen2Tokenizer" or "Qwen2TokenizerFast";
             return ByteLevelBpeTokenizer.FromVocabAndMerges(Path("vocab.json"), Path("merges.txt"), config,
                 qwen2 ? ByteLevelPatterns.Qwen2 : ByteLevelPatterns.Gpt2, nfc: qwen2);
         }
@@ -73,6 +73,9 @@ public static class TokenizerLoader
         return first is not null && first.Split(' ') is [var token, var rank] && int.TryParse(rank, out _)
             && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=');
     }
+
+    private static string? TokenizerClass(string? tokenizerConfig) =>
+        tokenizerConfig is null ? null : ReadObject(tokenizerConfig)["tokenizer_class"] is JsonValue value && value.TryGetValue(out string? name) ? name : null;
 
     private static string? ModelType(string folder)
     {

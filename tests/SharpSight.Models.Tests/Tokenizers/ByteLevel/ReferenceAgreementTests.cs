@@ -23,17 +23,16 @@ public class ReferenceAgreementTests
         var ours = ByteLevelFixtures.Gpt2;
         var reference = ByteLevelFixtures.MlGpt2;
         int compared = 0;
-        foreach (string s in ByteLevelFixtures.Corpus)
+        // .NET regexes (so Microsoft.ML.Tokenizers) see a supplementary letter as two surrogates, not as \p{L}; strings
+        // with those are left out here and checked against the Python reference instead.
+        foreach (string s in ByteLevelFixtures.MlComparableCorpus)
         {
-            // .NET regexes (so Microsoft.ML.Tokenizers) see a supplementary letter as two surrogates, not as \p{L};
-            // those strings are checked against the Python reference below instead.
-            if (TokenizerCorpus.HasSupplementaryLetterOrNumber(s)) continue;
             var expected = reference.EncodeToIds(s);
             var actual = ours.Encode(s, addSpecialTokens: true, parseSpecialTokens: true).Ids;
             Assert.True(expected.SequenceEqual(actual), $"{JsonSerializer.Serialize(s)}: ML [{string.Join(",", expected)}] ours [{string.Join(",", actual)}]");
             compared++;
         }
-        Assert.True(compared >= 7_500, $"only {compared} corpus strings compared");
+        Assert.True(compared >= 10_000, $"only {compared} corpus strings compared");
     }
 
     [Fact]
