@@ -58,24 +58,27 @@ public static partial class BuiltinTokenizer
                         symbols.RemoveAt(i + 1);
                     }
         }
-        // Pad with unused placeholder tokens if the text offers too few merges, then end-of-text as the last id.
+        // Fill the rest with special placeholder tokens (dropped from decoded text) if the text offers too few merges,
+        // then end-of-text as the last id.
+        int learned = vocab.Count;
         while (vocab.Count < vocabSize - 1) vocab.Add($"<|unused_{vocab.Count}|>");
         int endOfText = vocab.Count;
+        vocab.Add(EndOfText);
 
         var vocabJson = new JsonObject();
         for (int id = 0; id < vocab.Count; id++) vocabJson[vocab[id]] = id;
-        vocabJson[EndOfText] = endOfText;
+        var addedTokens = new JsonArray(Enumerable.Range(learned, vocab.Count - learned).Select(id => (JsonNode)new JsonObject
+        {
+            ["id"] = id, ["content"] = vocab[id], ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false,
+            ["normalized"] = false, ["special"] = true,
+        }).ToArray());
         var byteLevel = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true };
         var tokenizer = new JsonObject
         {
             ["version"] = "1.0",
             ["truncation"] = null,
             ["padding"] = null,
-            ["added_tokens"] = new JsonArray(new JsonObject
-            {
-                ["id"] = endOfText, ["content"] = EndOfText, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false,
-                ["normalized"] = true, ["special"] = true,
-            }),
+            ["added_tokens"] = addedTokens,
             ["normalizer"] = null,
             ["pre_tokenizer"] = byteLevel.DeepClone(),
             ["post_processor"] = byteLevel.DeepClone(),
