@@ -49,8 +49,7 @@ public class HookTests
             Assert.Equal(model.Hooks.Count, cache.Count);
             foreach (HookPoint point in model.Hooks)
             {
-                string expected = point.Shape.Replace("batch", "1").Replace("query_pos", "5").Replace("key_pos", "5").Replace("pos", "5");
-                Assert.Equal(expected, $"[{string.Join(", ", cache[point.Name].shape)}]");
+                Assert.Equal(point.Shape.Resolve(batch: 1, positions: 5, keyPositions: 5), cache[point.Name].shape);
             }
             Assert.True(cache["hook_logits"].allclose(logits));
         }
@@ -83,7 +82,7 @@ public class HookTests
     [Fact]
     public void Hooks_run_in_the_order_they_were_added()
     {
-        var point = new HookPoint("test.hook", "[n]");
+        var point = new HookPoint("test.hook", new HookShape(1));
         using var scope = NewDisposeScope();
         using var first = point.Add((x, _) => x * 2);
         using var second = point.Add((x, _) => x + 1);
@@ -132,5 +131,25 @@ public class HookTests
         Assert.Equal(resid!.shape, grad.shape);
         Assert.True(grad[0, 0].abs().sum().item<float>() > 0, "no gradient at the first position");
         Assert.Equal(0f, grad[0, 1].abs().sum().item<float>() + grad[0, 2].abs().sum().item<float>());
+    }
+}
+
+public class ActivationCacheTests
+{
+    [Fact]
+    public void Patterns_select_hook_points_and_memory_is_accounted()
+    {
+        using var home = new TempFolder();
+        using TransformerModel model = ModelLoader.Load(BuiltinModels.Resolve(BuiltinModels.Prefix + "tiny-gpt2", home.Path));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        (Tensor logits, ActivationCache cache) = ActivationCache.Run(model, CheckpointFolder.Ids(1, 2, 3).unsqueeze(0),
+            include: ActivationCache.Matching("blocks.*.hook_resid_post", "blocks.0.attn.hook_pattern"), toCpu: true);
+        using (cache)
+        {
+            Assert.Equal(new[] { "blocks.0.attn.hook_pattern", "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" }, cache.Keys.Order());
+            // Two residual streams [1, 3, 64] and one pattern [1, 4, 3, 3], float32.
+            Assert.Equal((2 * 3 * 64 + 4 * 3 * 3) * 4L, cache.MemoryBytes);
+        }
     }
 }

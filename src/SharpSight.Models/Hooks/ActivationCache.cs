@@ -10,16 +10,39 @@ namespace SharpSight.Models.Hooks;
 public sealed class ActivationCache : IReadOnlyDictionary<string, Tensor>, IDisposable
 {
     private readonly Dictionary<string, Tensor> _values = new(StringComparer.Ordinal);
+    private readonly bool _toCpu;
+
+    private ActivationCache(bool toCpu) => _toCpu = toCpu;
+
+    /// <summary>
+    /// A filter from name patterns where "*" matches any run of characters: "blocks.*.hook_resid_post",
+    /// "blocks.3.attn.*". A name is kept if any pattern matches it whole.
+    /// </summary>
+    public static Func<string, bool> Matching(params string[] patterns)
+    {
+        System.Text.RegularExpressions.Regex[] regexes = patterns
+            .Select(p => new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(p).Replace("\\*", ".*") + "$"))
+            .ToArray();
+        return name => regexes.Any(r => r.IsMatch(name));
+    }
+
+    /// <summary>Bytes held by the cached tensors.</summary>
+    public long MemoryBytes => _values.Values.Sum(t => t.numel() * t.ElementSize);
 
     /// <summary>
     /// Runs <paramref name="model"/> once and records the hook points whose names pass <paramref name="include"/>
     /// (all points when null).
     /// </summary>
     /// <returns>The logits (caller disposes) and the cache.</returns>
+    /// <param name="model">The model.</param>
+    /// <param name="inputIds">Token ids [batch, pos] or [pos].</param>
+    /// <param name="attentionMask">Optional padding mask, as for <see cref="TransformerModel.Forward(Tensor, Tensor?, KeyValueCache?)"/>.</param>
+    /// <param name="include">Which hook points to keep (see <see cref="Matching"/>); all when null.</param>
+    /// <param name="toCpu">Move cached values to CPU memory (for a model on a GPU).</param>
     public static (Tensor Logits, ActivationCache Cache) Run(
-        TransformerModel model, Tensor inputIds, Tensor? attentionMask = null, Func<string, bool>? include = null)
+        TransformerModel model, Tensor inputIds, Tensor? attentionMask = null, Func<string, bool>? include = null, bool toCpu = false)
     {
-        var cache = new ActivationCache();
+        var cache = new ActivationCache(toCpu);
         var removals = new List<IDisposable>();
         try
         {
@@ -42,7 +65,7 @@ public sealed class ActivationCache : IReadOnlyDictionary<string, Tensor>, IDisp
     private Tensor? Record(Tensor activation, HookPoint hook)
     {
         // Clone: a later hook may edit the tensor in place. Detach from the forward's dispose scope so it survives it.
-        Tensor copy = activation.detach().clone().DetachFromDisposeScope();
+        Tensor copy = (_toCpu ? activation.detach().cpu() : activation.detach()).clone().DetachFromDisposeScope();
         if (_values.Remove(hook.Name, out Tensor? previous)) previous.Dispose();
         _values[hook.Name] = copy;
         return null;

@@ -28,8 +28,8 @@ public sealed class HookPoint
 
     /// <summary>Creates a hook point.</summary>
     /// <param name="name">Full TransformerLens-style name.</param>
-    /// <param name="shape">Shape description, e.g. "[batch, pos, 768]".</param>
-    public HookPoint(string name, string shape)
+    /// <param name="shape">Shape of the value, e.g. [batch, pos, 768].</param>
+    public HookPoint(string name, HookShape shape)
     {
         Name = name;
         Shape = shape;
@@ -38,8 +38,8 @@ public sealed class HookPoint
     /// <summary>Full name, e.g. "blocks.0.attn.hook_q".</summary>
     public string Name { get; }
 
-    /// <summary>Human-readable shape, with the model's sizes filled in.</summary>
-    public string Shape { get; }
+    /// <summary>Shape of the value, with the model's sizes filled in.</summary>
+    public HookShape Shape { get; }
 
     /// <summary>True if any hook is attached.</summary>
     public bool IsActive => _hooks.Count > 0;

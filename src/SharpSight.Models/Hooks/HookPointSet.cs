@@ -9,7 +9,7 @@ public sealed class HookPointSet : IReadOnlyList<HookPoint>
     private readonly Dictionary<string, HookPoint> _byName = new(StringComparer.Ordinal);
 
     /// <summary>Creates and registers a hook point; names must be unique.</summary>
-    public HookPoint Create(string name, string shape)
+    public HookPoint Create(string name, HookShape shape)
     {
         var point = new HookPoint(name, shape);
         if (!_byName.TryAdd(name, point)) throw new InvalidOperationException($"hook point '{name}' defined twice");

@@ -36,8 +36,9 @@ public sealed class Attention : nn.Module
         _out = new Projection(config.Heads * config.HeadDim, config.DModel, config.AttentionOutBias, dtype, device);
 
         string p = $"blocks.{layer}.attn.";
-        string heads = $"[batch, pos, {config.Heads}, {config.HeadDim}]", kvHeads = $"[batch, pos, {config.KeyValueHeads}, {config.HeadDim}]";
-        string square = $"[batch, {config.Heads}, query_pos, key_pos]";
+        var heads = new HookShape(HookDim.Batch, HookDim.Position, config.Heads, config.HeadDim);
+        var kvHeads = new HookShape(HookDim.Batch, HookDim.Position, config.KeyValueHeads, config.HeadDim);
+        var square = new HookShape(HookDim.Batch, config.Heads, HookDim.QueryPosition, HookDim.KeyPosition);
         _hookQ = hooks.Create(p + "hook_q", heads);
         _hookK = hooks.Create(p + "hook_k", kvHeads);
         _hookV = hooks.Create(p + "hook_v", kvHeads);

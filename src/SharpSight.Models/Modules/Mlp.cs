@@ -27,7 +27,7 @@ public sealed class Mlp : nn.Module
         if (config.GatedMlp) _up = new Projection(config.DModel, config.DMlp, config.MlpBias, dtype, device);
         _out = new Projection(config.DMlp, config.DModel, config.MlpBias, dtype, device);
 
-        string shape = $"[batch, pos, {config.DMlp}]";
+        var shape = new HookShape(HookDim.Batch, HookDim.Position, config.DMlp);
         _hookPre = hooks.Create($"blocks.{layer}.mlp.hook_pre", shape);
         if (config.GatedMlp) _hookPreLinear = hooks.Create($"blocks.{layer}.mlp.hook_pre_linear", shape);
         _hookPost = hooks.Create($"blocks.{layer}.mlp.hook_post", shape);

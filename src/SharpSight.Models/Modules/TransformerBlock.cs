@@ -27,7 +27,8 @@ public sealed class TransformerBlock : nn.Module
         : base(nameof(TransformerBlock))
     {
         _parallel = config.ParallelResidual;
-        string p = $"blocks.{layer}.", resid = $"[batch, pos, {config.DModel}]";
+        string p = $"blocks.{layer}.";
+        var resid = new HookShape(HookDim.Batch, HookDim.Position, config.DModel);
         _hookResidPre = hooks.Create(p + "hook_resid_pre", resid);
         _hookLn1 = hooks.Create(p + "ln1.hook_normalized", resid);
         _ln1 = new Norm(config.Norm, config.DModel, config.NormEps, dtype, device);

@@ -34,7 +34,7 @@ public sealed class TransformerModel : nn.Module
         config.Validate();
         Config = config;
         device ??= CPU;
-        string resid = $"[batch, pos, {config.DModel}]";
+        var resid = new HookShape(HookDim.Batch, HookDim.Position, config.DModel);
         _embed = new Embedding(config.VocabSize, config.DModel, dtype, device);
         _hookEmbed = Hooks.Create("hook_embed", resid);
         if (config.Positions == PositionKind.Learned)
@@ -52,7 +52,7 @@ public sealed class TransformerModel : nn.Module
         _lnFinal = new Norm(config.Norm, config.DModel, config.NormEps, dtype, device);
         _hookLnFinal = Hooks.Create("ln_final.hook_normalized", resid);
         if (!config.TiedEmbeddings) _unembed = new Embedding(config.VocabSize, config.DModel, dtype, device);
-        _hookLogits = Hooks.Create("hook_logits", $"[batch, pos, {config.VocabSize}]");
+        _hookLogits = Hooks.Create("hook_logits", new HookShape(HookDim.Batch, HookDim.Position, config.VocabSize));
         RegisterComponents();
     }
 
