@@ -99,7 +99,7 @@ public sealed class Attention : nn.Module
         if (_config.AttentionSoftcap is { } cap) scores = (scores / cap).tanh() * cap;
         scores = scores.masked_fill(context.Mask(_window).logical_not(), double.NegativeInfinity);
         scores = _hookScores.Run(scores);
-        Tensor pattern = _hookPattern.Run(scores.softmax(-1, ScalarType.Float32).to(q.dtype));
+        Tensor pattern = _hookPattern.Run(scores.softmax(-1, Norm.Accumulation(q.dtype)).to(q.dtype));
         return matmul(pattern, v);
     }
 

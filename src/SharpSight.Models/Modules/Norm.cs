@@ -41,18 +41,18 @@ public sealed class Norm : nn.Module
                 return nn.functional.layer_norm(x, _normalizedShape, _weight, _bias, _eps);
             case NormKind.RmsNorm:
             {
-                // Llama: normalise in float32, cast back, then scale in the input dtype.
-                using Tensor x32 = x.to(ScalarType.Float32);
+                // Llama: normalise in float32 (float64 stays float64), cast back, then scale in the input dtype.
+                using Tensor x32 = x.to(Accumulation(x.dtype));
                 using Tensor normalized = RmsNormalize(x32);
                 using Tensor back = normalized.to(x.dtype);
                 return _weight * back;
             }
             case NormKind.RmsNormOffsetOne:
             {
-                // Gemma: normalise and scale by (1 + weight) in float32, then cast back.
-                using Tensor x32 = x.to(ScalarType.Float32);
+                // Gemma: normalise and scale by (1 + weight) in float32 (float64 stays float64), then cast back.
+                using Tensor x32 = x.to(Accumulation(x.dtype));
                 using Tensor normalized = RmsNormalize(x32);
-                using Tensor w32 = _weight.to(ScalarType.Float32);
+                using Tensor w32 = _weight.to(x32.dtype);
                 using Tensor scale = w32 + 1.0;
                 using Tensor scaled = normalized * scale;
                 return scaled.to(x.dtype);
@@ -61,6 +61,9 @@ public sealed class Norm : nn.Module
                 throw new InvalidOperationException($"unknown norm {_kind}");
         }
     }
+
+    /// <summary>The dtype norms and softmax accumulate in: float32, or float64 for float64 models.</summary>
+    public static ScalarType Accumulation(ScalarType dtype) => dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
 
     private Tensor RmsNormalize(Tensor x32)
     {
