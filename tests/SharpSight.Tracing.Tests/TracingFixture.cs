@@ -1,6 +1,7 @@
 using SharpSight.Models.Loading;
 using SharpSight.Models.Modules;
 using SharpSight.Models.Testbeds;
+using SharpSight.Models.Tokenizers;
 using static TorchSharp.torch;
 
 namespace SharpSight.Tracing.Tests;
@@ -12,6 +13,8 @@ public sealed class TracingFixture : IDisposable
 
     public TransformerModel Load(string name, ScalarType dtype = ScalarType.Float32) =>
         ModelLoader.Load(BuiltinModels.Resolve(BuiltinModels.Prefix + name, _home), new ModelLoadOptions { DType = dtype });
+
+    public ITokenizer Tokenizer(string name) => TokenizerLoader.Load(BuiltinModels.Resolve(BuiltinModels.Prefix + name, _home));
 
     public void Dispose()
     {

@@ -1,4 +1,6 @@
+using SharpSight.Models.Generation;
 using SharpSight.Models.Modules;
+using SharpSight.Models.Tokenizers;
 using SharpSight.Tracing.Execution;
 using SharpSight.Tracing.Graph;
 using static TorchSharp.torch;
@@ -85,6 +87,18 @@ public sealed class Trace
     {
         if (_inputs.Count == 0) throw new GraphException("the trace has no inputs");
         return GraphExecutor.Run(Model, Graph, new TraceInputs([.. _inputs.Select(i => i.Sequences)]));
+    }
+
+    /// <summary>
+    /// Generates from the inputs (one prompt each) with the graph applied at every decoding step, or at <paramref name="steps"/>;
+    /// saved values are kept per step. Reads and writes see each step's new positions (the whole prompt at step 0).
+    /// </summary>
+    public GenerationTraceResult Generate(ITokenizer tokenizer, GenerationOptions options, IReadOnlySet<int>? steps = null)
+    {
+        if (_inputs.Count == 0) throw new GraphException("the trace has no inputs");
+        if (_inputs.FirstOrDefault(i => i.Sequences.Count != 1) is { } batched)
+            throw new GraphException($"input {batched.Index} has {batched.Sequences.Count} sequences; generation takes one prompt per input");
+        return GenerationTrace.Run(Model, tokenizer, Graph, [.. _inputs.Select(i => (IReadOnlyList<int>)i.Sequences[0].Select(t => (int)t).ToArray())], options, steps);
     }
 
     internal TraceValue AddRead(string hook, int input) => Add(id => new ReadNode(id, hook, input));

@@ -79,18 +79,43 @@ public sealed class GraphExecutor
         }
     }
 
-    private IEnumerable<string> TouchedHooks()
+    private IEnumerable<string> TouchedHooks() => HooksOf(_plan.Graph);
+
+    /// <summary>The hook points a graph reads, writes, differentiates, stops at, or computes at.</summary>
+    internal static IEnumerable<string> HooksOf(InterventionGraph graph)
     {
-        IEnumerable<string> hooks = _plan.Graph.Nodes.Select(n => n switch
+        IEnumerable<string> hooks = graph.Nodes.Select(n => n switch
         {
             ReadNode r => r.Hook,
             WriteNode w => w.Hook,
             GradNode g => g.Hook,
             _ => null,
         }).OfType<string>();
-        if (_plan.Graph.StopAfter is { } stop) hooks = hooks.Append(stop);
-        hooks = hooks.Concat(_at.Select((list, order) => list.Count > 0 ? _model.Hooks[order].Name : null).OfType<string>());
+        if (graph.StopAfter is { } stop) hooks = hooks.Append(stop);
+        // Computations run at the latest hook among their inputs, which is always one of the hooks read above.
         return hooks.Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>A pass for one decoding step of a traced generation (constants computed, hooks driven by the caller).</summary>
+    internal static GraphExecutor ForStep(TransformerModel model, GraphPlan plan, TraceInputs inputs)
+    {
+        var executor = new GraphExecutor(model, plan, inputs);
+        executor.ComputeWhere(n => plan.Times[n.Id] == GraphPlan.BeforeForward);
+        return executor;
+    }
+
+    /// <summary>Handles one hook point of a step's forward pass.</summary>
+    internal Tensor? AtHookPublic(Tensor activation, HookPoint hook) => _plan.HookOrder.ContainsKey(hook.Name) ? AtHook(activation, hook) : null;
+
+    /// <summary>Ends a step: returns its saved values and frees the rest.</summary>
+    internal Dictionary<string, Tensor> FinishStep()
+    {
+        var saved = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (SaveNode save in _plan.Graph.Nodes.OfType<SaveNode>())
+            if (_values[save.Value] is { } value) saved[save.Name] = value.detach().DetachFromDisposeScope();
+        foreach (Tensor? value in _values) value?.Dispose();
+        Array.Clear(_values);
+        return saved;
     }
 
     // Runs inside the forward pass, within its dispose scope: every value kept is detached from that scope.
