@@ -16,6 +16,7 @@ public static class SharpSightCli
             ActivationsCommand.Create(),
             TokenizeCommand.Create(),
             GenerateCommand.Create(),
+            TraceCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
