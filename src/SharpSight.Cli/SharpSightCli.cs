@@ -17,6 +17,7 @@ public static class SharpSightCli
             TokenizeCommand.Create(),
             GenerateCommand.Create(),
             TraceCommand.Create(),
+            ImportCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,6 +1,7 @@
 using System.Text;
 using SharpSight.Models.Generation;
 using SharpSight.Models.Loading;
+using SharpSight.Models.Testbeds;
 using SharpSight.Models.Tokenizers;
 using SharpSight.Models.Modules;
 using SharpSight.Models.Tests.Reference;
@@ -43,12 +44,11 @@ public class RealModelTests
     }
 
     [Fact]
-    public void Stories260K_through_the_tokenizer_loader_and_the_generator_with_and_without_the_cache()
+    public void Stories260K_imported_by_the_product_runs_through_the_tokenizer_loader_and_the_generator_with_and_without_the_cache()
     {
         using var folder = new TempFolder();
-        var (config, weights) = Llama2c.ReadCheckpoint(SharedData.Path("models/llama2c-stories260K/stories260K.bin"));
-        CheckpointFolder.Write(folder.Path, config, weights);
-        File.Copy(SharedData.Path("models/llama2c-stories260K/tok512.model"), folder.File("tokenizer.model"));   // SentencePiece protobuf
+        Llama2cImport.Convert(SharedData.Path("models/llama2c-stories260K/stories260K.bin"), folder.Path,
+            SharedData.Path("models/llama2c-stories260K/tok512.model"));   // SentencePiece protobuf
         using TransformerModel model = ModelLoader.Load(folder.Path);
         ITokenizer tokenizer = TokenizerLoader.Load(folder.Path);
         var generator = new TextGenerator(model, tokenizer);
