@@ -1,11 +1,13 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace SharpSight.Models.Tokenizers.ByteLevel;
+namespace SharpSight.Models.Tokenizers;
 
 /// <summary>
-/// A parsed JSON file whose failures become one-line <see cref="TokenizerException"/>s naming the file, the field (as a
-/// JSON path such as <c>model.merges[12]</c>) and the offending value.
+/// A parsed JSON file (tokenizer.json, tokenizer_config.json, vocab.json, a vocabulary file) whose failures become
+/// one-line <see cref="TokenizerException"/>s of the form <c>file: field = value: reason</c>, the field written as a JSON
+/// path such as <c>model.merges[12]</c>. Every reader of the tokenizers goes through this class, so all their errors
+/// look alike.
 /// </summary>
 internal sealed class JsonFile : IDisposable
 {
@@ -22,6 +24,7 @@ internal sealed class JsonFile : IDisposable
 
     public JsonElement Root => _document.RootElement;
 
+    /// <summary>Reads and parses the file. Trailing commas and comments are accepted, as some hand-edited configs have them.</summary>
     public static JsonFile Open(string path)
     {
         byte[] bytes;
@@ -35,17 +38,21 @@ internal sealed class JsonFile : IDisposable
         }
         try
         {
-            var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
-            return new JsonFile(path, document);
+            var options = new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+            return new JsonFile(path, JsonDocument.Parse(bytes, options));
         }
         catch (JsonException e)
         {
             string where = e.LineNumber is long line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
-            throw new TokenizerException($"{path}: (document) = not valid JSON{where}: {OneLine(e.Message)}", e);
+            throw new TokenizerException($"{path}: not valid JSON (invalid JSON{where}: {OneLine(e.Message)})", e);
         }
     }
 
     public void Dispose() => _document.Dispose();
+
+    /// <summary>The root, which must be an object.</summary>
+    public JsonElement RootObject() =>
+        Root.ValueKind == JsonValueKind.Object ? Root : throw Error("(document)", Root, "expected a JSON object at the root");
 
     public TokenizerException Error(string field, JsonElement? value, string reason) =>
         new($"{Path}: {field} = {Show(value)}: {reason}");
@@ -53,6 +60,7 @@ internal sealed class JsonFile : IDisposable
     public TokenizerException ErrorShown(string field, string shownValue, string reason) =>
         new($"{Path}: {field} = {shownValue}: {reason}");
 
+    /// <summary>A value as it appears in a message: JSON text on one line, at most 120 characters; "(missing)" for none.</summary>
     public static string Show(JsonElement? value)
     {
         if (value is not JsonElement v) return "(missing)";
@@ -60,6 +68,7 @@ internal sealed class JsonFile : IDisposable
         return Shorten(OneLine(raw));
     }
 
+    /// <summary>A string as it appears in a message: quoted and escaped as JSON, at most 120 characters.</summary>
     public static string Quote(string s) => Shorten(JsonSerializer.Serialize(s, Readable));
 
     private static string Shorten(string s) => s.Length <= 120 ? s : string.Concat(s.AsSpan(0, 117), "...");
@@ -70,63 +79,83 @@ internal sealed class JsonFile : IDisposable
 
     public static string Index(string path, int i) => $"{path}[{i}]";
 
-    // ---- typed access ----
+    // ---- typed access: parent is the object at JSON path `path`, name the field inside it ----
+
+    private bool TryGet(JsonElement parent, string path, string name, out JsonElement value)
+    {
+        if (parent.ValueKind != JsonValueKind.Object) throw Error(path.Length == 0 ? "(document)" : path, parent, "expected an object");
+        return parent.TryGetProperty(name, out value);
+    }
+
+    /// <summary>A field that must be present and not null, of any kind.</summary>
+    public JsonElement Require(JsonElement parent, string path, string name)
+    {
+        if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
+            throw Error(Child(path, name), null, "required field is missing");
+        return v;
+    }
 
     public JsonElement RequireObject(JsonElement parent, string path, string name)
     {
-        string field = Child(path, name);
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement v))
-            throw Error(field, null, "required field is missing");
-        if (v.ValueKind != JsonValueKind.Object) throw Error(field, v, "expected an object");
+        JsonElement v = Require(parent, path, name);
+        if (v.ValueKind != JsonValueKind.Object) throw Error(Child(path, name), v, "expected an object");
         return v;
     }
 
     public JsonElement? OptionalObject(JsonElement parent, string path, string name)
     {
-        if (!parent.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.Object) throw Error(Child(path, name), v, "expected an object or null");
         return v;
     }
 
     public JsonElement RequireArray(JsonElement parent, string path, string name)
     {
-        string field = Child(path, name);
-        if (!parent.TryGetProperty(name, out JsonElement v)) throw Error(field, null, "required field is missing");
-        if (v.ValueKind != JsonValueKind.Array) throw Error(field, v, "expected an array");
+        JsonElement v = Require(parent, path, name);
+        if (v.ValueKind != JsonValueKind.Array) throw Error(Child(path, name), v, "expected an array");
         return v;
     }
 
     public JsonElement? OptionalArray(JsonElement parent, string path, string name)
     {
-        if (!parent.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.Array) throw Error(Child(path, name), v, "expected an array or null");
         return v;
     }
 
     public string RequireString(JsonElement parent, string path, string name)
     {
-        string field = Child(path, name);
-        if (!parent.TryGetProperty(name, out JsonElement v)) throw Error(field, null, "required field is missing");
-        if (v.ValueKind != JsonValueKind.String) throw Error(field, v, "expected a string");
+        JsonElement v = Require(parent, path, name);
+        if (v.ValueKind != JsonValueKind.String) throw Error(Child(path, name), v, "expected a string");
         return v.GetString()!;
     }
 
     public string? OptionalString(JsonElement parent, string path, string name)
     {
-        if (!parent.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.String) throw Error(Child(path, name), v, "expected a string or null");
         return v.GetString()!;
     }
 
-    public bool OptionalBool(JsonElement parent, string path, string name, bool fallback)
+    /// <summary>true / false, or null when the field is missing or null.</summary>
+    public bool? OptionalBool(JsonElement parent, string path, string name)
     {
-        if (!parent.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return fallback;
+        if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
         return v.ValueKind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             _ => throw Error(Child(path, name), v, "expected true or false"),
         };
+    }
+
+    public bool OptionalBool(JsonElement parent, string path, string name, bool fallback) => OptionalBool(parent, path, name) ?? fallback;
+
+    public int RequireInt(JsonElement parent, string path, string name)
+    {
+        JsonElement v = Require(parent, path, name);
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int n)) throw Error(Child(path, name), v, "expected an integer");
+        return n;
     }
 
     public int RequireId(JsonElement value, string field)
@@ -138,7 +167,7 @@ internal sealed class JsonFile : IDisposable
 
     public int RequireId(JsonElement parent, string path, string name)
     {
-        if (!parent.TryGetProperty(name, out JsonElement v)) throw Error(Child(path, name), null, "required field is missing");
+        if (!TryGet(parent, path, name, out JsonElement v)) throw Error(Child(path, name), null, "required field is missing");
         return RequireId(v, Child(path, name));
     }
 }

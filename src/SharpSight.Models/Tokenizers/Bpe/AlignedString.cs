@@ -1,11 +1,12 @@
 using System.Text;
 
-namespace SharpSight.Models.Tokenizers.SentencePiece;
+namespace SharpSight.Models.Tokenizers.Bpe;
 
 /// <summary>
 /// A piece of normalized text that remembers, for every UTF-16 unit, which span of the original input it came from
-/// (the equivalent of Hugging Face's NormalizedString). Characters inserted by a normalizer (the "▁" dummy prefix) have an
-/// empty span at the position where they were inserted; replaced characters keep the span of what they replaced.
+/// (the equivalent of Hugging Face's NormalizedString), shared by the normalizers of both BPE families. Characters
+/// inserted by a normalizer (the "▁" dummy prefix) have an empty span at the position where they were inserted; replaced
+/// characters keep the span of what they replaced; both units of a surrogate pair span the whole pair.
 /// </summary>
 internal sealed class AlignedString
 {
@@ -31,16 +32,19 @@ internal sealed class AlignedString
 
     public int Length => Text.Length;
 
-    /// <summary>The original text [start, end) with the identity alignment; a surrogate pair maps both units to the pair.</summary>
-    public static AlignedString FromOriginal(string original, int start, int end)
+    /// <summary>The original text [start, end) with the identity alignment.</summary>
+    public static AlignedString FromOriginal(string original, int start, int end) => Identity(original.Substring(start, end - start), start);
+
+    /// <summary><paramref name="text"/> standing for the same number of input units from <paramref name="offset"/> on (a surrogate pair maps both units to the pair).</summary>
+    public static AlignedString Identity(string text, int offset)
     {
-        int n = end - start;
+        int n = text.Length;
         var starts = new int[n];
         var ends = new int[n];
         for (int i = 0; i < n; i++)
         {
-            int at = start + i;
-            if (char.IsHighSurrogate(original[at]) && at + 1 < end && char.IsLowSurrogate(original[at + 1]))
+            int at = offset + i;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < n && char.IsLowSurrogate(text[i + 1]))
             {
                 starts[i] = at; ends[i] = at + 2;
                 starts[i + 1] = at; ends[i + 1] = at + 2;
@@ -51,8 +55,11 @@ internal sealed class AlignedString
                 starts[i] = at; ends[i] = at + 1;
             }
         }
-        return new AlignedString(original.Substring(start, n), starts, ends, start);
+        return new AlignedString(text, starts, ends, offset);
     }
+
+    /// <summary>A text with explicit per-unit spans (a normalizer that tracked them itself).</summary>
+    public static AlignedString FromSpans(string text, int[] starts, int[] ends, int originalStart) => new(text, starts, ends, originalStart);
 
     /// <summary>The units [from, to) of this text, keeping their alignment.</summary>
     public AlignedString Slice(int from, int to)
