@@ -27,15 +27,7 @@ internal sealed class JsonFile : IDisposable
     /// <summary>Reads and parses the file. Trailing commas and comments are accepted, as some hand-edited configs have them.</summary>
     public static JsonFile Open(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new TokenizerException($"{path}: cannot read the file ({OneLine(e.Message)})", e);
-        }
+        byte[] bytes = ReadFile(path, File.ReadAllBytes);
         try
         {
             var options = new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
@@ -45,6 +37,19 @@ internal sealed class JsonFile : IDisposable
         {
             string where = e.LineNumber is long line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
             throw new TokenizerException($"{path}: not valid JSON (invalid JSON{where}: {OneLine(e.Message)})", e);
+        }
+    }
+
+    /// <summary>Reads any tokenizer file (merges.txt, tiktoken ranks, tokenizer.model); a failure names the file.</summary>
+    public static T ReadFile<T>(string path, Func<string, T> read)
+    {
+        try
+        {
+            return read(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new TokenizerException($"{path}: cannot read the file ({OneLine(e.Message)})", e);
         }
     }
 
@@ -95,46 +100,29 @@ internal sealed class JsonFile : IDisposable
         return v;
     }
 
-    public JsonElement RequireObject(JsonElement parent, string path, string name)
+    public JsonElement RequireObject(JsonElement parent, string path, string name) => Require(parent, path, name, JsonValueKind.Object, "an object");
+
+    public JsonElement? OptionalObject(JsonElement parent, string path, string name) => Optional(parent, path, name, JsonValueKind.Object, "an object");
+
+    public JsonElement RequireArray(JsonElement parent, string path, string name) => Require(parent, path, name, JsonValueKind.Array, "an array");
+
+    public JsonElement? OptionalArray(JsonElement parent, string path, string name) => Optional(parent, path, name, JsonValueKind.Array, "an array");
+
+    public string RequireString(JsonElement parent, string path, string name) => Require(parent, path, name, JsonValueKind.String, "a string").GetString()!;
+
+    public string? OptionalString(JsonElement parent, string path, string name) => Optional(parent, path, name, JsonValueKind.String, "a string")?.GetString();
+
+    private JsonElement Require(JsonElement parent, string path, string name, JsonValueKind kind, string what)
     {
         JsonElement v = Require(parent, path, name);
-        if (v.ValueKind != JsonValueKind.Object) throw Error(Child(path, name), v, "expected an object");
-        return v;
+        return v.ValueKind == kind ? v : throw Error(Child(path, name), v, $"expected {what}");
     }
 
-    public JsonElement? OptionalObject(JsonElement parent, string path, string name)
+    /// <summary>A field of the given kind, or null when it is missing or null.</summary>
+    private JsonElement? Optional(JsonElement parent, string path, string name, JsonValueKind kind, string what)
     {
         if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind != JsonValueKind.Object) throw Error(Child(path, name), v, "expected an object or null");
-        return v;
-    }
-
-    public JsonElement RequireArray(JsonElement parent, string path, string name)
-    {
-        JsonElement v = Require(parent, path, name);
-        if (v.ValueKind != JsonValueKind.Array) throw Error(Child(path, name), v, "expected an array");
-        return v;
-    }
-
-    public JsonElement? OptionalArray(JsonElement parent, string path, string name)
-    {
-        if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind != JsonValueKind.Array) throw Error(Child(path, name), v, "expected an array or null");
-        return v;
-    }
-
-    public string RequireString(JsonElement parent, string path, string name)
-    {
-        JsonElement v = Require(parent, path, name);
-        if (v.ValueKind != JsonValueKind.String) throw Error(Child(path, name), v, "expected a string");
-        return v.GetString()!;
-    }
-
-    public string? OptionalString(JsonElement parent, string path, string name)
-    {
-        if (!TryGet(parent, path, name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind != JsonValueKind.String) throw Error(Child(path, name), v, "expected a string or null");
-        return v.GetString()!;
+        return v.ValueKind == kind ? v : throw Error(Child(path, name), v, $"expected {what} or null");
     }
 
     /// <summary>true / false, or null when the field is missing or null.</summary>

@@ -99,19 +99,11 @@ public sealed partial class ByteLevelBpeTokenizer
 
     private static readonly PostProcessor NoPostProcessor = new(null, TrimOffsets: false, TrimAddPrefixSpace: false);
 
-    // ------------------------------------------------------------------ tokenizer.json sections
+    // ------------------------------------------------------------------ merges.txt and tiktoken files
 
     private static List<(string Left, string Right)> ReadMergesTxt(string path)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path, Encoding.UTF8);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new TokenizerException($"{path}: cannot read the file ({JsonFile.OneLine(e.Message)})", e);
-        }
+        string[] lines = JsonFile.ReadFile(path, p => File.ReadAllLines(p, Encoding.UTF8));
         var merges = new List<(string, string)>(lines.Length);
         for (int i = 0; i < lines.Length; i++)
         {
@@ -126,15 +118,7 @@ public sealed partial class ByteLevelBpeTokenizer
 
     private static Dictionary<string, int> ReadTiktokenRanks(string path)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path, Encoding.ASCII);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new TokenizerException($"{path}: cannot read the file ({JsonFile.OneLine(e.Message)})", e);
-        }
+        string[] lines = JsonFile.ReadFile(path, p => File.ReadAllLines(p, Encoding.ASCII));
         var vocab = new Dictionary<string, int>(lines.Length, StringComparer.Ordinal);
         var seenRanks = new HashSet<int>();
         for (int i = 0; i < lines.Length; i++)
@@ -161,6 +145,8 @@ public sealed partial class ByteLevelBpeTokenizer
         if (vocab.Count == 0) throw new TokenizerException($"{path}: (document) = (empty): no ranks");
         return vocab;
     }
+
+    // ------------------------------------------------------------------ tokenizer.json sections of this family
 
     private static UnicodeNormalizer ReadNormalizer(JsonFile file, JsonElement root)
     {

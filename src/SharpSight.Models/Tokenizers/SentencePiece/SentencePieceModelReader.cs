@@ -30,16 +30,7 @@ internal static class SentencePieceModelReader
 
     public static SentencePieceBpeTokenizer Read(string path, string? configPath)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TokenizerException($"{path}: cannot read the file ({JsonFile.OneLine(e.Message)})", e);
-        }
-        ModelProto proto = Parse(path, bytes);
+        ModelProto proto = Parse(path, JsonFile.ReadFile(path, File.ReadAllBytes));
         TokenizerConfig? config = configPath is null ? null : TokenizerConfig.Read(configPath);
         return Build(path, proto, config);
     }

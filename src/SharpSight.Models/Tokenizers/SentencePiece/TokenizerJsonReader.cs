@@ -65,18 +65,14 @@ internal static class TokenizerJsonReader
         return steps;
     }
 
-    private static TextNormalizer? ReadNormalizer(JsonFile file, JsonElement e, string field)
-    {
-        if (e.ValueKind == JsonValueKind.Null) return null;
-        string type = file.RequireString(e, field, "type");
-        return type switch
+    private static TextNormalizer? ReadNormalizer(JsonFile file, JsonElement e, string field) =>
+        e.ValueKind == JsonValueKind.Null ? null : file.RequireString(e, field, "type") switch
         {
             "Sequence" => new SequenceNormalizer(Steps(file, e, field, "normalizers", ReadNormalizer)),
             "Prepend" => new PrependNormalizer(file.RequireString(e, field, "prepend")),
             "Replace" => ReadReplace(file, e, field),
-            _ => throw file.ErrorShown(field + ".type", JsonFile.Quote(type), "unsupported normalizer (supported: Sequence, Prepend, Replace)"),
+            var type => throw file.ErrorShown(field + ".type", JsonFile.Quote(type), "unsupported normalizer (supported: Sequence, Prepend, Replace)"),
         };
-    }
 
     private static ReplaceNormalizer ReadReplace(JsonFile file, JsonElement e, string field)
     {
@@ -104,60 +100,47 @@ internal static class TokenizerJsonReader
         return replacement[0];
     }
 
-    private static PreTokenizer? ReadPreTokenizer(JsonFile file, JsonElement e, string field)
-    {
-        if (e.ValueKind == JsonValueKind.Null) return null;
-        string type = file.RequireString(e, field, "type");
-        switch (type)
+    private static PreTokenizer? ReadPreTokenizer(JsonFile file, JsonElement e, string field) =>
+        e.ValueKind == JsonValueKind.Null ? null : file.RequireString(e, field, "type") switch
         {
-            case "Sequence":
-                return new SequencePreTokenizer(Steps(file, e, field, "pretokenizers", ReadPreTokenizer));
-            case "Metaspace":
-                return new MetaspacePreTokenizer(ReadReplacement(file, e, field), ReadScheme(file, e, field), file.OptionalBool(e, field, "split", true));
-            case "Split":
-            {
-                var (literal, regex) = ReadPattern(file, e, field);
-                string behavior = file.RequireString(e, field, "behavior");
-                SplitBehavior b = behavior.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
-                {
-                    "removed" => SplitBehavior.Removed,
-                    "isolated" => SplitBehavior.Isolated,
-                    "mergedwithprevious" => SplitBehavior.MergedWithPrevious,
-                    "mergedwithnext" => SplitBehavior.MergedWithNext,
-                    "contiguous" => SplitBehavior.Contiguous,
-                    _ => throw file.ErrorShown(field + ".behavior", JsonFile.Quote(behavior), "not a split behavior"),
-                };
-                return new SplitPreTokenizer(literal, regex, b, file.OptionalBool(e, field, "invert", false));
-            }
-            default:
-                throw file.ErrorShown(field + ".type", JsonFile.Quote(type), "unsupported pre-tokenizer (supported: Metaspace, Split, Sequence)");
-        }
+            "Sequence" => new SequencePreTokenizer(Steps(file, e, field, "pretokenizers", ReadPreTokenizer)),
+            "Metaspace" => new MetaspacePreTokenizer(ReadReplacement(file, e, field), ReadScheme(file, e, field), file.OptionalBool(e, field, "split", true)),
+            "Split" => ReadSplit(file, e, field),
+            var type => throw file.ErrorShown(field + ".type", JsonFile.Quote(type), "unsupported pre-tokenizer (supported: Metaspace, Split, Sequence)"),
+        };
+
+    private static SplitPreTokenizer ReadSplit(JsonFile file, JsonElement e, string field)
+    {
+        var (literal, regex) = ReadPattern(file, e, field);
+        string behavior = file.RequireString(e, field, "behavior");
+        SplitBehavior b = behavior.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+        {
+            "removed" => SplitBehavior.Removed,
+            "isolated" => SplitBehavior.Isolated,
+            "mergedwithprevious" => SplitBehavior.MergedWithPrevious,
+            "mergedwithnext" => SplitBehavior.MergedWithNext,
+            "contiguous" => SplitBehavior.Contiguous,
+            _ => throw file.ErrorShown(field + ".behavior", JsonFile.Quote(behavior), "not a split behavior"),
+        };
+        return new SplitPreTokenizer(literal, regex, b, file.OptionalBool(e, field, "invert", false));
     }
 
-    private static TokenDecoder? ReadDecoder(JsonFile file, JsonElement e, string field)
-    {
-        if (e.ValueKind == JsonValueKind.Null) return null;
-        string type = file.RequireString(e, field, "type");
-        switch (type)
+    private static TokenDecoder? ReadDecoder(JsonFile file, JsonElement e, string field) =>
+        e.ValueKind == JsonValueKind.Null ? null : file.RequireString(e, field, "type") switch
         {
-            case "Sequence":
-                return new SequenceDecoder(Steps(file, e, field, "decoders", ReadDecoder));
-            case "Replace":
-                return new ReplaceDecoder(ReadReplace(file, e, field));
-            case "ByteFallback":
-                return new ByteFallbackDecoder();
-            case "Fuse":
-                return new FuseDecoder();
-            case "Strip":
-            {
-                string content = file.RequireString(e, field, "content");
-                if (content.Length == 0) throw file.ErrorShown(field + ".content", "\"\"", "expected a character to strip");
-                return new StripDecoder(content, file.RequireInt(e, field, "start"), file.RequireInt(e, field, "stop"));
-            }
-            case "Metaspace":
-                return new MetaspaceDecoder(ReadReplacement(file, e, field), ReadScheme(file, e, field));
-            default:
-                throw file.ErrorShown(field + ".type", JsonFile.Quote(type), "unsupported decoder (supported: Sequence, Replace, ByteFallback, Fuse, Strip, Metaspace)");
-        }
+            "Sequence" => new SequenceDecoder(Steps(file, e, field, "decoders", ReadDecoder)),
+            "Replace" => new ReplaceDecoder(ReadReplace(file, e, field)),
+            "ByteFallback" => new ByteFallbackDecoder(),
+            "Fuse" => new FuseDecoder(),
+            "Strip" => ReadStrip(file, e, field),
+            "Metaspace" => new MetaspaceDecoder(ReadReplacement(file, e, field), ReadScheme(file, e, field)),
+            var type => throw file.ErrorShown(field + ".type", JsonFile.Quote(type), "unsupported decoder (supported: Sequence, Replace, ByteFallback, Fuse, Strip, Metaspace)"),
+        };
+
+    private static StripDecoder ReadStrip(JsonFile file, JsonElement e, string field)
+    {
+        string content = file.RequireString(e, field, "content");
+        if (content.Length == 0) throw file.ErrorShown(field + ".content", "\"\"", "expected a character to strip");
+        return new StripDecoder(content, file.RequireInt(e, field, "start"), file.RequireInt(e, field, "stop"));
     }
 }
