@@ -329,7 +329,7 @@ internal sealed class BpeModel
             if (s[pos].Removed) continue;
             int right = s[pos].Next;
             if (right < 0) continue;
-            // A stale entry: the pair at pos changed since it was queued (any change makes it a different token).
+            // A stale entry: the pair now at pos no longer makes the queued token (Hugging Face's check, word.rs merge_all).
             if (!TryGetMerge(word, s, pos, right, out _, out int currentId) || currentId != top.NewId) continue;
 
             if (_scored is not null && _scored.Unused[top.NewId]) (unusedSplits ??= [])[(s[pos].Start, s[right].End)] = s[right].Start;
