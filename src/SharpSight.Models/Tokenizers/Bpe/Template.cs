@@ -19,7 +19,7 @@ internal sealed record Template(IReadOnlyList<(int Id, string Token)> Before, IR
     /// </summary>
     public void Apply(List<(int Id, string Token, int Start, int End)> tokens, int afterOffset)
     {
-        tokens.InsertRange(0, Before.Select(t => (t.Id, t.Token, 0, 0)));
-        tokens.AddRange(After.Select(t => (t.Id, t.Token, afterOffset, afterOffset)));
+        if (Before.Count > 0) tokens.InsertRange(0, Before.Select(t => (t.Id, t.Token, 0, 0)));
+        foreach (var (id, token) in After) tokens.Add((id, token, afterOffset, afterOffset));
     }
 }

@@ -78,7 +78,7 @@ public sealed partial class ByteLevelBpeTokenizer : BpeTokenizer
             Added.Split(segment.Text, normalizedPass: true, parseSpecialTokens, normalizedPieces);
             foreach (var (a, b, addedId) in normalizedPieces)
             {
-                if (addedId >= 0) output.Add((addedId, segment.Text[a..b], segment.Starts[a], segment.Ends[b - 1]));
+                if (addedId >= 0) output.Add((addedId, segment.Text[a..b], segment.StartOf(a), segment.EndOf(b - 1)));
                 else PreTokenizeAndTokenize(segment, a, b, output);
             }
         }
@@ -129,22 +129,22 @@ public sealed partial class ByteLevelBpeTokenizer : BpeTokenizer
                     int unit = s + i - shift;
                     if (i < shift)
                     {
-                        srcStart = segment.Starts[s]; // the added space takes the span of the character it precedes
+                        srcStart = segment.StartOf(s); // the added space takes the span of the character it precedes
                         srcEnd = CodePointEnd(segment, s);
                         words.Append(' ', srcStart, srcEnd);
                         continue;
                     }
                     char c = pieceText[i];
-                    srcStart = segment.Starts[unit];
+                    srcStart = segment.StartOf(unit);
                     if (char.IsHighSurrogate(c) && i + 1 < pe && char.IsLowSurrogate(pieceText[i + 1]))
                     {
-                        srcEnd = segment.Ends[unit + 1];
+                        srcEnd = segment.EndOf(unit + 1);
                         words.Append(char.ConvertToUtf32(c, pieceText[i + 1]), srcStart, srcEnd);
                         i++;
                     }
                     else
                     {
-                        srcEnd = segment.Ends[unit];
+                        srcEnd = segment.EndOf(unit);
                         words.Append(c, srcStart, srcEnd);
                     }
                 }
@@ -162,8 +162,8 @@ public sealed partial class ByteLevelBpeTokenizer : BpeTokenizer
     private static int CodePointEnd(AlignedString segment, int i)
     {
         string t = segment.Text;
-        if (char.IsHighSurrogate(t[i]) && i + 1 < t.Length && char.IsLowSurrogate(t[i + 1])) return segment.Ends[i + 1];
-        return segment.Ends[i];
+        if (char.IsHighSurrogate(t[i]) && i + 1 < t.Length && char.IsLowSurrogate(t[i + 1])) return segment.EndOf(i + 1);
+        return segment.EndOf(i);
     }
 
     /// <summary>Hugging Face's ByteLevel post-processor offset trimming (process_offsets), on UTF-16 offsets.</summary>
