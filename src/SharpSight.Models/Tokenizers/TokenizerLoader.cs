@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using SharpSight.Models.Tokenizers.Bpe;
 using SharpSight.Models.Tokenizers.ByteLevel;
 using SharpSight.Models.Tokenizers.SentencePiece;
 
@@ -37,32 +37,30 @@ public static class TokenizerLoader
     /// <summary>Loads a tokenizer.json, choosing byte-level or SentencePiece-style BPE from its contents.</summary>
     public static ITokenizer FromTokenizerJson(string path)
     {
-        JsonObject json = ReadObject(path);
-        string? modelType = (json["model"] as JsonObject)?["type"]?.GetValue<string>();
-        if (modelType != "BPE")
-            throw new TokenizerException($"{System.IO.Path.GetFileName(path)}: model.type '{modelType ?? "(missing)"}' is not supported (supported: BPE)");
-        // SentencePiece-style files mark word starts with "▁" (Metaspace, or a Replace normalizer) and fall back to bytes.
-        string setup = (json["pre_tokenizer"]?.ToJsonString() ?? "") + (json["normalizer"]?.ToJsonString() ?? "") + (json["decoder"]?.ToJsonString() ?? "");
-        bool byteLevel = setup.Contains("\"ByteLevel\"", StringComparison.Ordinal);
-        bool sentencePiece = setup.Contains("Metaspace", StringComparison.Ordinal) || setup.Contains("\\u2581", StringComparison.Ordinal)
-            || setup.Contains('\u2581') || (json["model"]?["byte_fallback"]?.GetValue<bool>() ?? false);
+        bool byteLevel, sentencePiece;
+        using (var file = JsonFile.Open(path))
+        {
+            JsonElement root = file.RootObject();
+            JsonElement model = root.TryGetProperty("model", out JsonElement m) && m.ValueKind == JsonValueKind.Object ? m : default;
+            string? modelType = model.ValueKind == JsonValueKind.Object && model.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (modelType != "BPE")
+                throw new TokenizerException($"{path}: model.type '{modelType ?? "(missing)"}' is not supported (supported: BPE)");
+            // SentencePiece-style files mark word starts with "▁" (Metaspace, or a Replace normalizer) and fall back to bytes.
+            string setup = string.Concat(new[] { "pre_tokenizer", "normalizer", "decoder" }.Select(n => root.TryGetProperty(n, out JsonElement e) ? e.GetRawText() : ""));
+            byteLevel = setup.Contains("\"ByteLevel\"", StringComparison.Ordinal);
+            sentencePiece = setup.Contains("Metaspace", StringComparison.Ordinal) || setup.Contains("\\u2581", StringComparison.Ordinal)
+                || setup.Contains('\u2581') || model.TryGetProperty("byte_fallback", out JsonElement b) && b.ValueKind == JsonValueKind.True;
+        }
         if (byteLevel && !sentencePiece) return ByteLevelBpeTokenizer.FromTokenizerJson(path);
         if (sentencePiece) return SentencePieceBpeTokenizer.FromTokenizerJson(path);
-        throw new TokenizerException($"{System.IO.Path.GetFileName(path)}: neither a byte-level (ByteLevel) nor a SentencePiece-style (Metaspace / byte_fallback) BPE tokenizer");
+        throw new TokenizerException($"{path}: neither a byte-level (ByteLevel) nor a SentencePiece-style (Metaspace / byte_fallback) BPE tokenizer");
     }
 
     /// <summary>The chat format named by the folder's tokenizer_config.json chat_template (plain when there is none).</summary>
     public static Chat.ChatFormat ChatFormat(string folder)
     {
         string path = System.IO.Path.Combine(folder, "tokenizer_config.json");
-        string? template = File.Exists(path) ? ReadObject(path)["chat_template"] switch
-        {
-            JsonValue value when value.TryGetValue(out string? text) => text,
-            // Some configs hold a list of named templates; the "default" one is the chat template.
-            JsonArray list => list.OfType<JsonObject>().FirstOrDefault(t => t["name"]?.GetValue<string>() == "default")?["template"]?.GetValue<string>(),
-            _ => null,
-        } : null;
-        return Chat.ChatFormat.FromTemplate(template);
+        return Chat.ChatFormat.FromTemplate(File.Exists(path) ? TokenizerConfig.Read(path).ChatTemplate : null);
     }
 
     // tiktoken files are text lines "base64 rank"; SentencePiece models are binary protobuf.
@@ -74,25 +72,13 @@ public static class TokenizerLoader
             && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=');
     }
 
-    private static string? TokenizerClass(string? tokenizerConfig) =>
-        tokenizerConfig is null ? null : ReadObject(tokenizerConfig)["tokenizer_class"] is JsonValue value && value.TryGetValue(out string? name) ? name : null;
+    private static string? TokenizerClass(string? tokenizerConfig) => tokenizerConfig is null ? null : TokenizerConfig.Read(tokenizerConfig).TokenizerClass;
 
     private static string? ModelType(string folder)
     {
         string path = System.IO.Path.Combine(folder, "config.json");
-        return File.Exists(path) ? ReadObject(path)["model_type"]?.GetValue<string>() : null;
-    }
-
-    private static JsonObject ReadObject(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new TokenizerException($"{System.IO.Path.GetFileName(path)}: expected a JSON object at the top level");
-        }
-        catch (JsonException error)
-        {
-            throw new TokenizerException($"{System.IO.Path.GetFileName(path)}: not valid JSON ({error.Message.Split('\n')[0]})", error);
-        }
+        if (!File.Exists(path)) return null;
+        using var file = JsonFile.Open(path);
+        return file.OptionalString(file.RootObject(), "", "model_type");
     }
 }

@@ -1,56 +1,37 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SharpSight.Models.Tokenizers.Bpe;
 
 namespace SharpSight.Models.Tokenizers.ByteLevel;
 
 public sealed partial class ByteLevelBpeTokenizer
 {
-    private static readonly string[] BosNames = ["<|begin_of_text|>", "<s>", "<bos>", "<|startoftext|>", "<|endoftext|>"];
-    private static readonly string[] EosNames = ["<|end_of_text|>", "</s>", "<eos>", "<|endoftext|>"];
-
     /// <summary>
     /// Reads a Hugging Face tokenizer.json with a BPE model and a byte-level pre-tokenizer (ByteLevel, or a Sequence of
     /// Split patterns ending in ByteLevel), normalizer null / NFC / NFD / NFKC / NFKD / Sequence, post-processor null /
-    /// ByteLevel / TemplateProcessing / Sequence, decoder ByteLevel or null. BOS / EOS / PAD ids come from a
-    /// tokenizer_config.json beside the file when there is one (bos_token, eos_token, pad_token), otherwise from the
-    /// template, well-known special-token names (BOS / EOS) and the file's padding section (PAD).
+    /// ByteLevel / TemplateProcessing / Sequence, decoder ByteLevel or null. A tokenizer_config.json beside the file is
+    /// applied as transformers does (see <see cref="BpeTokenizer"/>): BOS / EOS / PAD are the tokens it names (bos_token,
+    /// eos_token, pad_token), otherwise the template's, well-known special-token names and the file's padding section.
     /// </summary>
     /// <exception cref="TokenizerException">The file is unreadable, not JSON, or uses a feature this class does not implement; the message names the file, the JSON path and the value.</exception>
     public static ByteLevelBpeTokenizer FromTokenizerJson(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var file = JsonFile.Open(path);
-        JsonElement root = file.Root;
-        if (root.ValueKind != JsonValueKind.Object) throw file.Error("(document)", root, "expected a JSON object");
-
-        JsonElement model = file.RequireObject(root, "", "model");
-        BpeModel bpe = ReadBpeModel(file, model);
-        List<ByteLevelAddedToken> added = ReadAddedTokens(file, root);
-        TextNormalizer normalizer = ReadNormalizer(file, root);
+        JsonElement root = file.RootObject();
+        if (root.TryGetProperty("model", out JsonElement m) && m.ValueKind == JsonValueKind.Object && file.OptionalBool(m, "model", "byte_fallback", false))
+            throw file.ErrorShown("model.byte_fallback", "true", "byte_fallback is not supported by the byte-level tokenizer (every byte is already a token)");
+        BpeModel bpe = TokenizerJson.ReadModel(file, root);
+        List<AddedToken> added = TokenizerJson.ReadAddedTokens(file, root);
+        UnicodeNormalizer normalizer = ReadNormalizer(file, root);
         var (splits, prefixSpace, useRegex) = ReadPreTokenizer(file, root);
-        List<PostStep> post = ReadPostProcessor(file, root);
+        PostProcessor post = TokenizerJson.ReadPostProcessor(file, root, byteLevelSupported: true);
         bool byteLevelDecoder = ReadDecoder(file, root);
 
-        var tokenizer = new ByteLevelBpeTokenizer(path, bpe, added, normalizer, splits, prefixSpace, useRegex, post, byteLevelDecoder);
-
-        string configPath = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".", "tokenizer_config.json");
-        if (File.Exists(configPath))
-        {
-            using var config = JsonFile.Open(configPath);
-            tokenizer.SetSpecialIdsFromConfig(config);
-        }
-        else
-        {
-            var template = post.OfType<Template>().FirstOrDefault();
-            int? bos = template?.Before.Count > 0 ? template.Before[0].Id : FindSpecial(tokenizer, BosNames);
-            int? eos = template?.After.Count > 0 ? template.After[^1].Id : FindSpecial(tokenizer, EosNames);
-            int? pad = null;
-            if (file.OptionalObject(root, "", "padding") is JsonElement padding && padding.TryGetProperty("pad_id", out JsonElement padId))
-                pad = file.RequireId(padId, "padding.pad_id");
-            tokenizer.SetSpecialIds(bos, eos, pad);
-        }
-        return tokenizer;
+        BpeParts parts = Assemble(path, bpe, added, normalizer.Normalize, TokenizerConfig.ReadBeside(path), post.Template,
+            TokenizerJson.DefaultSpecialIds(file, root, post.Template, added), addBosByDefault: null);
+        return new ByteLevelBpeTokenizer(parts, normalizer, splits, prefixSpace, useRegex, post, byteLevelDecoder);
     }
 
     /// <summary>
@@ -76,31 +57,17 @@ public sealed partial class ByteLevelBpeTokenizer
         using (var vocabFile = JsonFile.Open(vocabJson))
         {
             if (vocabFile.Root.ValueKind != JsonValueKind.Object) throw vocabFile.Error("(document)", vocabFile.Root, "expected an object of token → id");
-            vocab = ReadVocab(vocabFile, vocabFile.Root, "");
+            vocab = TokenizerJson.ReadVocab(vocabFile, vocabFile.Root, "");
         }
         var merges = ReadMergesTxt(mergesTxt);
-        BpeModel bpe = BpeModel.FromMerges(vocab, merges, ignoreMerges: false, unkToken: null, fuseUnk: false,
+        BpeModel bpe = BpeModel.FromMerges(vocab, merges,
             (rank, token) => new TokenizerException($"{mergesTxt}: merge {rank + 1} = {JsonFile.Quote(merges[rank].Left + " " + merges[rank].Right)}: token {JsonFile.Quote(token)} is not in {vocabJson}"));
 
-        JsonFile? config = tokenizerConfigJson is null ? null : JsonFile.Open(tokenizerConfigJson);
-        try
-        {
-            var added = config is null ? [] : ReadAddedTokensDecoder(config);
-            bool prefixSpace = config is not null && config.OptionalBool(config.Root, "", "add_prefix_space", false);
-            var post = new List<PostStep>();
-            var tokenizer = new ByteLevelBpeTokenizer($"{vocabJson} + {mergesTxt}", bpe, added, nfc ? new TextNormalizer([NormalizationForm.FormC]) : TextNormalizer.None,
-                [(CompilePattern(pattern, mergesTxt, "pattern"), true)], prefixSpace, byteLevelUsesRegex: false, post, byteLevelDecoder: true);
-            if (config is not null)
-            {
-                tokenizer.SetSpecialIdsFromConfig(config);
-                tokenizer.AddConfigTemplate(config, post, defaultAddBos: false);
-            }
-            return tokenizer;
-        }
-        finally
-        {
-            config?.Dispose();
-        }
+        TokenizerConfig? config = tokenizerConfigJson is null ? null : TokenizerConfig.Read(tokenizerConfigJson);
+        var normalizer = nfc ? new UnicodeNormalizer([NormalizationForm.FormC]) : UnicodeNormalizer.None;
+        BpeParts parts = Assemble($"{vocabJson} + {mergesTxt}", bpe, [], normalizer.Normalize, config, null, default, addBosByDefault: false);
+        return new ByteLevelBpeTokenizer(parts, normalizer, [(CompilePattern(pattern, mergesTxt, "pattern"), true)],
+            addPrefixSpace: config?.AddPrefixSpace ?? false, byteLevelUsesRegex: false, NoPostProcessor, byteLevelDecoder: true);
     }
 
     /// <summary>
@@ -120,121 +87,23 @@ public sealed partial class ByteLevelBpeTokenizer
         ArgumentNullException.ThrowIfNull(tokenizerModel);
         ArgumentNullException.ThrowIfNull(pattern);
         var vocab = ReadTiktokenRanks(tokenizerModel);
-        BpeModel bpe = BpeModel.FromRanks(vocab);
-        int[] missing = [.. bpe.MissingBytes()];
+        int[] missing = [.. Enumerable.Range(0, 256).Where(b => !vocab.ContainsKey(ByteLevelAlphabet.ByteToChar((byte)b).ToString()))];
         if (missing.Length > 0)
             throw new TokenizerException($"{tokenizerModel}: single-byte tokens = [{string.Join(", ", missing.Take(8).Select(b => $"0x{b:X2}"))}{(missing.Length > 8 ? ", ..." : "")}]: every byte must have a rank");
 
-        JsonFile? config = tokenizerConfigJson is null ? null : JsonFile.Open(tokenizerConfigJson);
-        try
-        {
-            var added = config is null ? [] : ReadAddedTokensDecoder(config);
-            var post = new List<PostStep>();
-            var tokenizer = new ByteLevelBpeTokenizer(tokenizerModel, bpe, added, TextNormalizer.None,
-                [(CompilePattern(pattern, tokenizerModel, "pattern"), true)], addPrefixSpace: false, byteLevelUsesRegex: false, post, byteLevelDecoder: true);
-            if (config is not null)
-            {
-                tokenizer.SetSpecialIdsFromConfig(config);
-                tokenizer.AddConfigTemplate(config, post, defaultAddBos: true);
-            }
-            return tokenizer;
-        }
-        finally
-        {
-            config?.Dispose();
-        }
+        TokenizerConfig? config = tokenizerConfigJson is null ? null : TokenizerConfig.Read(tokenizerConfigJson);
+        BpeParts parts = Assemble(tokenizerModel, BpeModel.FromRanks(vocab), [], UnicodeNormalizer.None.Normalize, config, null, default, addBosByDefault: true);
+        return new ByteLevelBpeTokenizer(parts, UnicodeNormalizer.None, [(CompilePattern(pattern, tokenizerModel, "pattern"), true)],
+            addPrefixSpace: false, byteLevelUsesRegex: false, NoPostProcessor, byteLevelDecoder: true);
     }
 
-    // ------------------------------------------------------------------ tokenizer.json sections
+    private static readonly PostProcessor NoPostProcessor = new(null, TrimOffsets: false, TrimAddPrefixSpace: false);
 
-    private static BpeModel ReadBpeModel(JsonFile file, JsonElement model)
-    {
-        const string path = "model";
-        if (model.TryGetProperty("type", out JsonElement type))
-        {
-            if (type.ValueKind != JsonValueKind.String || type.GetString() != "BPE")
-                throw file.Error("model.type", type, "only BPE models are supported by the byte-level tokenizer");
-        }
-        else if (!model.TryGetProperty("merges", out _))
-        {
-            throw file.Error("model.type", null, "the model has no type and no merges; only BPE models are supported");
-        }
-
-        if (!model.TryGetProperty("vocab", out JsonElement vocabElement)) throw file.Error("model.vocab", null, "required field is missing");
-        if (vocabElement.ValueKind != JsonValueKind.Object) throw file.Error("model.vocab", vocabElement, "expected an object of token → id");
-        Dictionary<string, int> vocab = ReadVocab(file, vocabElement, "model.vocab");
-
-        JsonElement mergesElement = file.RequireArray(model, path, "merges");
-        var merges = new List<(string, string)>(mergesElement.GetArrayLength());
-        int index = 0;
-        int rank = 0;
-        var mergePaths = new List<int>();
-        foreach (JsonElement m in mergesElement.EnumerateArray())
-        {
-            string field = JsonFile.Index("model.merges", index);
-            if (m.ValueKind == JsonValueKind.String)
-            {
-                string line = m.GetString()!;
-                if (line.StartsWith("#version", StringComparison.Ordinal)) { index++; continue; }
-                string[] parts = line.Split(' ');
-                if (parts.Length != 2) throw file.Error(field, m, "expected \"left right\" (two tokens separated by one space)");
-                merges.Add((parts[0], parts[1]));
-            }
-            else if (m.ValueKind == JsonValueKind.Array && m.GetArrayLength() == 2 && m[0].ValueKind == JsonValueKind.String && m[1].ValueKind == JsonValueKind.String)
-            {
-                merges.Add((m[0].GetString()!, m[1].GetString()!));
-            }
-            else
-            {
-                throw file.Error(field, m, "expected \"left right\" or [\"left\", \"right\"]");
-            }
-            mergePaths.Add(index);
-            index++;
-            rank++;
-        }
-
-        if (model.TryGetProperty("dropout", out JsonElement dropout) && dropout.ValueKind != JsonValueKind.Null
-            && !(dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() == 0))
-            throw file.Error("model.dropout", dropout, "BPE dropout is not supported (encoding must be deterministic)");
-        foreach (string name in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
-        {
-            string? affix = file.OptionalString(model, path, name);
-            if (!string.IsNullOrEmpty(affix)) throw file.ErrorShown(JsonFile.Child(path, name), JsonFile.Quote(affix), "subword prefixes / suffixes are not supported by the byte-level tokenizer");
-        }
-        if (file.OptionalBool(model, path, "byte_fallback", false))
-            throw file.ErrorShown("model.byte_fallback", "true", "byte_fallback is not supported by the byte-level tokenizer (every byte is already a token)");
-        string? unk = file.OptionalString(model, path, "unk_token");
-        bool fuseUnk = file.OptionalBool(model, path, "fuse_unk", false);
-        bool ignoreMerges = file.OptionalBool(model, path, "ignore_merges", false);
-
-        return BpeModel.FromMerges(vocab, merges, ignoreMerges, unk, fuseUnk, (r, token) => r < 0
-            ? file.ErrorShown("model.unk_token", JsonFile.Quote(token), "the unknown token is not in model.vocab")
-            : file.ErrorShown(JsonFile.Index("model.merges", mergePaths[r]), JsonFile.Quote(merges[r].Item1 + " " + merges[r].Item2), $"token {JsonFile.Quote(token)} is not in model.vocab"));
-    }
-
-    private static Dictionary<string, int> ReadVocab(JsonFile file, JsonElement vocabElement, string path)
-    {
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (JsonProperty p in vocabElement.EnumerateObject())
-        {
-            string field = path.Length == 0 ? JsonFile.Quote(p.Name) : $"{path}[{JsonFile.Quote(p.Name)}]";
-            vocab[p.Name] = file.RequireId(p.Value, field);
-        }
-        if (vocab.Count == 0) throw file.Error(path.Length == 0 ? "(document)" : path, vocabElement, "the vocabulary is empty");
-        return vocab;
-    }
+    // ------------------------------------------------------------------ merges.txt and tiktoken files
 
     private static List<(string Left, string Right)> ReadMergesTxt(string path)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path, Encoding.UTF8);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new TokenizerException($"{path}: cannot read the file ({JsonFile.OneLine(e.Message)})", e);
-        }
+        string[] lines = JsonFile.ReadFile(path, p => File.ReadAllLines(p, Encoding.UTF8));
         var merges = new List<(string, string)>(lines.Length);
         for (int i = 0; i < lines.Length; i++)
         {
@@ -249,15 +118,7 @@ public sealed partial class ByteLevelBpeTokenizer
 
     private static Dictionary<string, int> ReadTiktokenRanks(string path)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path, Encoding.ASCII);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new TokenizerException($"{path}: cannot read the file ({JsonFile.OneLine(e.Message)})", e);
-        }
+        string[] lines = JsonFile.ReadFile(path, p => File.ReadAllLines(p, Encoding.ASCII));
         var vocab = new Dictionary<string, int>(lines.Length, StringComparer.Ordinal);
         var seenRanks = new HashSet<int>();
         for (int i = 0; i < lines.Length; i++)
@@ -285,56 +146,14 @@ public sealed partial class ByteLevelBpeTokenizer
         return vocab;
     }
 
-    private static List<ByteLevelAddedToken> ReadAddedTokens(JsonFile file, JsonElement root)
-    {
-        var list = new List<ByteLevelAddedToken>();
-        if (file.OptionalArray(root, "", "added_tokens") is not JsonElement array) return list;
-        int i = 0;
-        foreach (JsonElement t in array.EnumerateArray())
-        {
-            string path = JsonFile.Index("added_tokens", i++);
-            if (t.ValueKind != JsonValueKind.Object) throw file.Error(path, t, "expected an object");
-            int id = file.RequireId(t, path, "id");
-            list.Add(ReadAddedToken(file, t, path, id));
-        }
-        return list;
-    }
+    // ------------------------------------------------------------------ tokenizer.json sections of this family
 
-    private static List<ByteLevelAddedToken> ReadAddedTokensDecoder(JsonFile config)
+    private static UnicodeNormalizer ReadNormalizer(JsonFile file, JsonElement root)
     {
-        var list = new List<ByteLevelAddedToken>();
-        if (config.OptionalObject(config.Root, "", "added_tokens_decoder") is not JsonElement decoder) return list;
-        foreach (JsonProperty p in decoder.EnumerateObject())
-        {
-            string path = $"added_tokens_decoder[{JsonFile.Quote(p.Name)}]";
-            if (!int.TryParse(p.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id))
-                throw config.ErrorShown(path, JsonFile.Quote(p.Name), "the key must be a non-negative integer id");
-            if (p.Value.ValueKind != JsonValueKind.Object) throw config.Error(path, p.Value, "expected an object");
-            list.Add(ReadAddedToken(config, p.Value, path, id));
-        }
-        return list;
-    }
-
-    private static ByteLevelAddedToken ReadAddedToken(JsonFile file, JsonElement t, string path, int id)
-    {
-        string content = file.RequireString(t, path, "content");
-        bool special = file.OptionalBool(t, path, "special", false);
-        return new ByteLevelAddedToken(
-            id,
-            content,
-            special,
-            SingleWord: file.OptionalBool(t, path, "single_word", false),
-            LStrip: file.OptionalBool(t, path, "lstrip", false),
-            RStrip: file.OptionalBool(t, path, "rstrip", false),
-            Normalized: file.OptionalBool(t, path, "normalized", !special));
-    }
-
-    private static TextNormalizer ReadNormalizer(JsonFile file, JsonElement root)
-    {
-        if (file.OptionalObject(root, "", "normalizer") is not JsonElement normalizer) return TextNormalizer.None;
+        if (file.OptionalObject(root, "", "normalizer") is not JsonElement normalizer) return UnicodeNormalizer.None;
         var forms = new List<NormalizationForm>();
         CollectNormalizers(file, normalizer, "normalizer", forms);
-        return forms.Count == 0 ? TextNormalizer.None : new TextNormalizer(forms);
+        return forms.Count == 0 ? UnicodeNormalizer.None : new UnicodeNormalizer(forms);
     }
 
     private static void CollectNormalizers(JsonFile file, JsonElement n, string path, List<NormalizationForm> forms)
@@ -429,123 +248,11 @@ public sealed partial class ByteLevelBpeTokenizer
         }
     }
 
-    private static List<PostStep> ReadPostProcessor(JsonFile file, JsonElement root)
-    {
-        var steps = new List<PostStep>();
-        if (file.OptionalObject(root, "", "post_processor") is JsonElement post) CollectPost(file, post, "post_processor", steps);
-        return steps;
-    }
-
-    private static void CollectPost(JsonFile file, JsonElement p, string path, List<PostStep> steps)
-    {
-        if (p.ValueKind != JsonValueKind.Object) throw file.Error(path, p, "expected an object");
-        string type = file.RequireString(p, path, "type");
-        switch (type)
-        {
-            case "ByteLevel":
-                if (file.OptionalBool(p, path, "trim_offsets", true)) steps.Add(new TrimOffsets(file.OptionalBool(p, path, "add_prefix_space", true)));
-                break;
-            case "TemplateProcessing":
-                steps.Add(ReadTemplate(file, p, path));
-                break;
-            case "Sequence":
-                int i = 0;
-                foreach (JsonElement inner in file.RequireArray(p, path, "processors").EnumerateArray())
-                    CollectPost(file, inner, JsonFile.Index(JsonFile.Child(path, "processors"), i++), steps);
-                break;
-            default:
-                throw file.ErrorShown(JsonFile.Child(path, "type"), JsonFile.Quote(type), "unsupported post-processor (supported: ByteLevel, TemplateProcessing, Sequence)");
-        }
-    }
-
-    private static Template ReadTemplate(JsonFile file, JsonElement p, string path)
-    {
-        JsonElement specials = file.RequireObject(p, path, "special_tokens");
-        JsonElement single = file.RequireArray(p, path, "single");
-        var before = new List<(int, string)>();
-        var after = new List<(int, string)>();
-        bool seenSequence = false;
-        int i = 0;
-        foreach (JsonElement piece in single.EnumerateArray())
-        {
-            string piecePath = JsonFile.Index(JsonFile.Child(path, "single"), i++);
-            if (piece.ValueKind == JsonValueKind.Object && piece.TryGetProperty("Sequence", out JsonElement seq))
-            {
-                string? id = seq.ValueKind == JsonValueKind.Object ? file.OptionalString(seq, piecePath + ".Sequence", "id") : null;
-                if (id != "A") throw file.Error(piecePath, piece, "the single-sequence template may only refer to sequence A");
-                seenSequence = true;
-            }
-            else if (piece.ValueKind == JsonValueKind.Object && piece.TryGetProperty("SpecialToken", out JsonElement sp) && sp.ValueKind == JsonValueKind.Object)
-            {
-                string name = file.RequireString(sp, piecePath + ".SpecialToken", "id");
-                string specialPath = $"{path}.special_tokens[{JsonFile.Quote(name)}]";
-                if (!specials.TryGetProperty(name, out JsonElement entry) || entry.ValueKind != JsonValueKind.Object)
-                    throw file.Error(specialPath, null, "the template names a special token that special_tokens does not define");
-                JsonElement ids = file.RequireArray(entry, specialPath, "ids");
-                JsonElement tokens = file.RequireArray(entry, specialPath, "tokens");
-                if (ids.GetArrayLength() != tokens.GetArrayLength()) throw file.Error(specialPath, entry, "ids and tokens differ in length");
-                var target = seenSequence ? after : before;
-                for (int k = 0; k < ids.GetArrayLength(); k++)
-                {
-                    int id = file.RequireId(ids[k], $"{specialPath}.ids[{k}]");
-                    if (tokens[k].ValueKind != JsonValueKind.String) throw file.Error($"{specialPath}.tokens[{k}]", tokens[k], "expected a string");
-                    target.Add((id, tokens[k].GetString()!));
-                }
-            }
-            else
-            {
-                throw file.Error(piecePath, piece, "expected {\"SpecialToken\": ...} or {\"Sequence\": ...}");
-            }
-        }
-        if (!seenSequence) throw file.Error(JsonFile.Child(path, "single"), single, "the template has no $A");
-        return new Template(before, after);
-    }
-
     private static bool ReadDecoder(JsonFile file, JsonElement root)
     {
         if (file.OptionalObject(root, "", "decoder") is not JsonElement decoder) return false;
         string type = file.RequireString(decoder, "decoder", "type");
         if (type != "ByteLevel") throw file.ErrorShown("decoder.type", JsonFile.Quote(type), "unsupported decoder (supported: ByteLevel, null)");
         return true;
-    }
-
-    // ------------------------------------------------------------------ tokenizer_config.json
-
-    private void SetSpecialIdsFromConfig(JsonFile config)
-    {
-        int? Resolve(string name)
-        {
-            if (!config.Root.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null) return null;
-            string? content = v.ValueKind switch
-            {
-                JsonValueKind.String => v.GetString(),
-                JsonValueKind.Object => config.RequireString(v, name, "content"),
-                _ => throw config.Error(name, v, "expected a string, an object with \"content\", or null"),
-            };
-            if (content is null) return null;
-            return TokenToId(content) ?? throw config.ErrorShown(name, JsonFile.Quote(content), $"the token is not in the vocabulary of {Source}");
-        }
-        if (config.Root.ValueKind != JsonValueKind.Object) throw config.Error("(document)", config.Root, "expected a JSON object");
-        SetSpecialIds(Resolve("bos_token"), Resolve("eos_token"), Resolve("pad_token"));
-    }
-
-    private void AddConfigTemplate(JsonFile config, List<PostStep> post, bool defaultAddBos)
-    {
-        bool addBos = config.OptionalBool(config.Root, "", "add_bos_token", defaultAddBos);
-        bool addEos = config.OptionalBool(config.Root, "", "add_eos_token", false);
-        var before = new List<(int, string)>();
-        var after = new List<(int, string)>();
-        if (addBos && BosId is int bos) before.Add((bos, IdToToken(bos)!));
-        if (addEos && EosId is int eos) after.Add((eos, IdToToken(eos)!));
-        if (before.Count > 0 || after.Count > 0) post.Add(new Template(before, after));
-    }
-
-    private static int? FindSpecial(ByteLevelBpeTokenizer tokenizer, string[] names)
-    {
-        foreach (string name in names)
-        {
-            if (tokenizer.SpecialTokens.TryGetValue(name, out int id)) return id;
-        }
-        return null;
     }
 }

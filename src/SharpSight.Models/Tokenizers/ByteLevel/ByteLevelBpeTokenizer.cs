@@ -1,5 +1,5 @@
-using System.Collections.ObjectModel;
 using System.Text;
+using SharpSight.Models.Tokenizers.Bpe;
 
 namespace SharpSight.Models.Tokenizers.ByteLevel;
 
@@ -21,116 +21,50 @@ namespace SharpSight.Models.Tokenizers.ByteLevel;
 /// </para>
 /// <para>Instances are immutable apart from a concurrent per-word cache, so one tokenizer may encode on many threads.</para>
 /// </summary>
-public sealed partial class ByteLevelBpeTokenizer : ITokenizer
+public sealed partial class ByteLevelBpeTokenizer : BpeTokenizer
 {
-    private readonly BpeModel _model;
-    private readonly AddedVocabulary _added;
-    private readonly TextNormalizer _normalizer;
+    private readonly UnicodeNormalizer _normalizer;
     private readonly IReadOnlyList<(CodePointRegex Regex, bool Isolated)> _splits;
     private readonly bool _addPrefixSpace;
     private readonly CodePointRegex? _byteLevelRegex;
-    private readonly IReadOnlyList<PostStep> _post;
+    private readonly PostProcessor _post;
     private readonly bool _byteLevelDecoder;
 
     private static readonly CodePointRegex Gpt2Regex = new(ByteLevelPatterns.Gpt2);
 
-    internal abstract record PostStep;
-
-    /// <summary>Hugging Face's ByteLevel post-processor with <c>trim_offsets</c> true.</summary>
-    internal sealed record TrimOffsets(bool AddPrefixSpace) : PostStep;
-
-    /// <summary>TemplateProcessing's single-sequence template: tokens before and after the sequence.</summary>
-    internal sealed record Template(IReadOnlyList<(int Id, string Token)> Before, IReadOnlyList<(int Id, string Token)> After) : PostStep;
-
-    internal ByteLevelBpeTokenizer(
-        string source,
-        BpeModel model,
-        IEnumerable<ByteLevelAddedToken> addedTokens,
-        TextNormalizer normalizer,
+    // Template tokens after the text get Hugging Face's (0, 0) span; transformers' clean-up is not applied (the goldens
+    // of this family come from the tokenizers library, which has neither).
+    private ByteLevelBpeTokenizer(
+        BpeParts parts,
+        UnicodeNormalizer normalizer,
         IReadOnlyList<(CodePointRegex Regex, bool Isolated)> splits,
         bool addPrefixSpace,
         bool byteLevelUsesRegex,
-        IReadOnlyList<PostStep> post,
+        PostProcessor post,
         bool byteLevelDecoder)
+        : base(parts, cleanUpTokenizationSpaces: false, afterTokensAtEnd: false)
     {
-        Source = source;
-        _model = model;
         _normalizer = normalizer;
-        _added = new AddedVocabulary(addedTokens, normalizer.Normalize);
         _splits = splits;
         _addPrefixSpace = addPrefixSpace;
         _byteLevelRegex = byteLevelUsesRegex ? Gpt2Regex : null;
         _post = post;
         _byteLevelDecoder = byteLevelDecoder;
-
-        int max = model.IdToTokenTable.Length - 1;
-        foreach (int id in _added.Ids) max = Math.Max(max, id);
-        VocabSize = max + 1;
-        var special = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var t in _added.Tokens)
-        {
-            if (t.Special) special[t.Content] = t.Id;
-        }
-        SpecialTokens = new ReadOnlyDictionary<string, int>(special);
     }
 
-    /// <summary>The file (or files) the tokenizer was read from, for messages.</summary>
-    public string Source { get; }
-
-    /// <inheritdoc />
-    public int VocabSize { get; }
-
-    /// <inheritdoc />
-    public int? BosId { get; private set; }
-
-    /// <inheritdoc />
-    public int? EosId { get; private set; }
-
-    /// <inheritdoc />
-    public int? PadId { get; private set; }
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, int> SpecialTokens { get; }
-
-    /// <summary>The added tokens (special and not), in file order.</summary>
-    public IReadOnlyList<ByteLevelAddedToken> AddedTokens => _added.Tokens;
-
     /// <summary>Whether a pre-token found whole in the vocabulary is emitted as one token without merging (Llama-3, tiktoken).</summary>
-    public bool IgnoreMerges => _model.IgnoreMerges;
+    public bool IgnoreMerges => Model.IgnoreMerges;
 
     /// <summary>The Split pre-tokenizer patterns, in order (empty when the ByteLevel pre-tokenizer's own GPT-2 pattern splits).</summary>
     public IReadOnlyList<string> SplitPatterns => [.. _splits.Select(s => s.Regex.Pattern)];
 
-    internal void SetSpecialIds(int? bos, int? eos, int? pad)
-    {
-        BosId = bos;
-        EosId = eos;
-        PadId = pad;
-    }
-
     /// <inheritdoc />
-    public string? IdToToken(int id)
-    {
-        string? added = _added.IdToToken(id);
-        if (added is not null) return added;
-        var table = _model.IdToTokenTable;
-        return id >= 0 && id < table.Length ? table[id] : null;
-    }
-
-    /// <inheritdoc />
-    public int? TokenToId(string token)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        return _added.TokenToId(token) ?? _model.TokenToId(token);
-    }
-
-    /// <inheritdoc />
-    public TokenEncoding Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = false)
+    public override TokenEncoding Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var output = new List<(int Id, string Token, int Start, int End)>();
         var rawPieces = new List<(int Start, int End, int Id)>();
-        _added.Split(text, normalizedPass: false, parseSpecialTokens, rawPieces);
+        Added.Split(text, normalizedPass: false, parseSpecialTokens, rawPieces);
         var normalizedPieces = new List<(int Start, int End, int Id)>();
         foreach (var (start, end, id) in rawPieces)
         {
@@ -139,65 +73,24 @@ public sealed partial class ByteLevelBpeTokenizer : ITokenizer
                 output.Add((id, text[start..end], start, end));
                 continue;
             }
-            AlignedText segment = _normalizer.Apply(text, start, end);
+            AlignedString segment = _normalizer.Apply(text, start, end);
             normalizedPieces.Clear();
-            _added.Split(segment.Text, normalizedPass: true, parseSpecialTokens, normalizedPieces);
+            Added.Split(segment.Text, normalizedPass: true, parseSpecialTokens, normalizedPieces);
             foreach (var (a, b, addedId) in normalizedPieces)
             {
                 if (addedId >= 0) output.Add((addedId, segment.Text[a..b], segment.StartOf(a), segment.EndOf(b - 1)));
                 else PreTokenizeAndTokenize(segment, a, b, output);
             }
         }
-
-        foreach (var step in _post)
-        {
-            switch (step)
-            {
-                case TrimOffsets trim:
-                    Trim(output, trim.AddPrefixSpace);
-                    break;
-                case Template template when addSpecialTokens:
-                    var before = template.Before.Select(t => (t.Id, t.Token, 0, 0));
-                    var after = template.After.Select(t => (t.Id, t.Token, 0, 0));
-                    output = [.. before, .. output, .. after];
-                    break;
-            }
-        }
-
-        var ids = new int[output.Count];
-        var tokens = new string[output.Count];
-        var offsets = new (int, int)[output.Count];
-        for (int i = 0; i < output.Count; i++)
-        {
-            ids[i] = output[i].Id;
-            tokens[i] = output[i].Token;
-            offsets[i] = (output[i].Start, output[i].End);
-        }
-        return new TokenEncoding(ids, tokens, offsets);
+        if (_post.TrimOffsets) Trim(output, _post.TrimAddPrefixSpace);
+        return Finish(output, text.Length, addSpecialTokens);
     }
 
-    /// <summary>Encodes and returns the ids only.</summary>
-    public int[] EncodeToIds(string text, bool addSpecialTokens = true, bool parseSpecialTokens = false) =>
-        [.. Encode(text, addSpecialTokens, parseSpecialTokens).Ids];
-
-    /// <inheritdoc />
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var tokens = new List<string>();
-        foreach (int id in ids)
-        {
-            // As Hugging Face: an id with no token is left out.
-            string? token = IdToToken(id);
-            if (token is null) continue;
-            if (skipSpecialTokens && _added.IsSpecialContent(token)) continue;
-            tokens.Add(token);
-        }
-        return _byteLevelDecoder ? ByteLevelAlphabet.DecodeText(tokens) : string.Join(' ', tokens);
-    }
+    private protected override string DecodeTokens(List<string> tokens) =>
+        _byteLevelDecoder ? ByteLevelAlphabet.DecodeText(tokens) : string.Join(' ', tokens);
 
     /// <summary>Pre-tokenizes segment.Text[start..end) and runs the model on every pre-token.</summary>
-    private void PreTokenizeAndTokenize(AlignedText segment, int start, int end, List<(int, string, int, int)> output)
+    private void PreTokenizeAndTokenize(AlignedString segment, int start, int end, List<(int, string, int, int)> output)
     {
         var pieces = new List<(int Start, int End)> { (start, end) };
         var next = new List<(int Start, int End)>();
@@ -257,16 +150,16 @@ public sealed partial class ByteLevelBpeTokenizer : ITokenizer
                 }
                 string word = words.Word();
                 bpe.Clear();
-                _model.Tokenize(word, bpe);
+                Model.Tokenize(word, bpe);
                 foreach (var (id, ts, te) in bpe)
                 {
-                    output.Add((id, _model.IdToTokenTable[id] ?? word[ts..te], words.Starts[ts], words.Ends[te - 1]));
+                    output.Add((id, Model.IdToTokenTable[id] ?? word[ts..te], words.Starts[ts], words.Ends[te - 1]));
                 }
             }
         }
     }
 
-    private static int CodePointEnd(AlignedText segment, int i)
+    private static int CodePointEnd(AlignedString segment, int i)
     {
         string t = segment.Text;
         if (char.IsHighSurrogate(t[i]) && i + 1 < t.Length && char.IsLowSurrogate(t[i + 1])) return segment.EndOf(i + 1);

@@ -167,9 +167,3 @@ internal sealed class SequenceDecoder(IReadOnlyList<TokenDecoder> steps) : Token
         return tokens;
     }
 }
-
-/// <summary>One element of a TemplateProcessing "single" template: the input sequence, or a special token's ids.</summary>
-internal sealed record TemplatePiece(bool IsSequence, IReadOnlyList<int> Ids, IReadOnlyList<string> Tokens)
-{
-    public static readonly TemplatePiece Sequence = new(true, [], []);
-}

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SharpSight.Models.Tokenizers.Bpe;
 
 namespace SharpSight.Models.Tokenizers.SentencePiece;
 

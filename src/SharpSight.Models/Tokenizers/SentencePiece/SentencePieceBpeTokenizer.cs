@@ -1,3 +1,5 @@
+using SharpSight.Models.Tokenizers.Bpe;
+
 namespace SharpSight.Models.Tokenizers.SentencePiece;
 
 /// <summary>
@@ -30,95 +32,20 @@ namespace SharpSight.Models.Tokenizers.SentencePiece;
 /// gets its span; and it drops BOS/EOS when decoding, unlike transformers.</para>
 /// Instances are immutable and safe to use from several threads.
 /// </remarks>
-public sealed class SentencePieceBpeTokenizer : ITokenizer
+public sealed class SentencePieceBpeTokenizer : BpeTokenizer
 {
-    private readonly BpeModel _model;
     private readonly TextNormalizer? _normalizer;
     private readonly PreTokenizer? _preTokenizer;
-    private readonly AddedVocabulary _added;
-    private readonly IReadOnlyList<TemplatePiece> _template;
     private readonly TokenDecoder? _decoder;
-    private readonly string?[] _idToToken;
-    private readonly Dictionary<string, int> _addedByContent;
-    private readonly HashSet<int> _specialIds;
-    private readonly Dictionary<string, int> _specialTokens;
 
-    internal SentencePieceBpeTokenizer(
-        string source,
-        BpeModel model,
-        TextNormalizer? normalizer,
-        PreTokenizer? preTokenizer,
-        IReadOnlyList<AddedToken> addedTokens,
-        IReadOnlyList<TemplatePiece> template,
-        TokenDecoder? decoder,
-        int? bosId,
-        int? eosId,
-        int? padId,
-        bool cleanUpTokenizationSpaces = false)
+    // Template tokens after the text get an empty span at its end (see the remarks); clean-up follows the config, as transformers does.
+    internal SentencePieceBpeTokenizer(BpeParts parts, TextNormalizer? normalizer, PreTokenizer? preTokenizer, TokenDecoder? decoder, bool cleanUpTokenizationSpaces)
+        : base(parts, cleanUpTokenizationSpaces, afterTokensAtEnd: true)
     {
-        CleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
-        Source = source;
-        _model = model;
         _normalizer = normalizer;
         _preTokenizer = preTokenizer;
-        _added = new AddedVocabulary(addedTokens, normalizer);
-        _template = template;
         _decoder = decoder;
-        BosId = bosId;
-        EosId = eosId;
-        PadId = padId;
-
-        int maxId = -1;
-        foreach (int id in model.Vocabulary.Values) maxId = Math.Max(maxId, id);
-        foreach (AddedToken t in addedTokens) maxId = Math.Max(maxId, t.Id);
-        _idToToken = new string?[maxId + 1];
-        foreach ((string token, int id) in model.Vocabulary) _idToToken[id] ??= token;
-        _addedByContent = new Dictionary<string, int>(StringComparer.Ordinal);
-        _specialIds = [];
-        _specialTokens = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (AddedToken t in addedTokens)
-        {
-            _idToToken[t.Id] = t.Content;
-            _addedByContent[t.Content] = t.Id;
-            if (t.Special)
-            {
-                _specialIds.Add(t.Id);
-                _specialTokens[t.Content] = t.Id;
-            }
-        }
-        AddsBos = bosId is int b && template.TakeWhile(p => !p.IsSequence).Any(p => p.Ids.Contains(b));
-        AddsEos = eosId is int e && template.SkipWhile(p => !p.IsSequence).Any(p => p.Ids.Contains(e));
     }
-
-    /// <summary>
-    /// Whether <see cref="Decode"/> applies transformers' clean-up of spaces before punctuation and contractions
-    /// (" ." → ".", " n't" → "n't", …); set by <c>clean_up_tokenization_spaces: true</c> in tokenizer_config.json.
-    /// </summary>
-    public bool CleanUpTokenizationSpaces { get; }
-
-    /// <summary>The file this tokenizer was loaded from.</summary>
-    public string Source { get; }
-
-    /// <inheritdoc />
-    public int VocabSize => _idToToken.Length;
-
-    /// <inheritdoc />
-    public int? BosId { get; }
-
-    /// <inheritdoc />
-    public int? EosId { get; }
-
-    /// <inheritdoc />
-    public int? PadId { get; }
-
-    /// <summary>Whether <see cref="Encode"/> with <c>addSpecialTokens</c> puts <see cref="BosId"/> before the text.</summary>
-    public bool AddsBos { get; }
-
-    /// <summary>Whether <see cref="Encode"/> with <c>addSpecialTokens</c> puts <see cref="EosId"/> after the text.</summary>
-    public bool AddsEos { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, int> SpecialTokens => _specialTokens;
 
     /// <summary>
     /// Loads a Hugging Face <c>tokenizer.json</c> whose model is BPE; BOS/EOS/PAD and <c>add_bos_token</c> /
@@ -172,112 +99,53 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     }
 
     /// <inheritdoc />
-    public TokenEncoding Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = false)
+    public override TokenEncoding Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ids = new List<int>();
-        var offsets = new List<(int, int)>();
+        var output = new List<(int Id, string Token, int Start, int End)>();
+        void Add(int id, (int Start, int End) span) => output.Add((id, IdToToken(id) ?? "", span.Start, span.End));
 
-        // 1. Added tokens matched on the original text; 2. normalization; 3. added tokens matched on the normalized text.
-        var stage1 = new List<(AlignedString Piece, AddedToken? Token)>();
-        _added.SplitOriginal(AlignedString.FromOriginal(text, 0, text.Length), parseSpecialTokens, stage1);
-        var stage2 = new List<(AlignedString Piece, AddedToken? Token)>();
-        foreach (var (piece, token) in stage1)
-        {
-            if (token is not null) { stage2.Add((piece, token)); continue; }
-            if (piece.Length == 0) continue;
-            AlignedString normalized = _normalizer?.Normalize(piece) ?? piece;
-            if (normalized.Length == 0) continue;
-            _added.SplitNormalized(normalized, parseSpecialTokens, stage2);
-        }
-
-        // 4. Pre-tokenization and BPE on every remaining piece.
+        // 1. Added tokens matched on the original text; 2. normalization; 3. added tokens matched on the normalized text;
+        // 4. pre-tokenization and BPE on every remaining piece.
+        AlignedString original = AlignedString.FromOriginal(text, 0, text.Length);
+        var rawPieces = new List<(int Start, int End, int Id)>();
+        Added.Split(text, normalizedPass: false, parseSpecialTokens, rawPieces);
+        var normalizedPieces = new List<(int Start, int End, int Id)>();
         var words = new List<AlignedString>();
-        var wordTokens = new List<WordToken>();
-        var content = new List<(int Id, (int, int) Span)>();
-        foreach (var (piece, token) in stage2)
+        var bpe = new List<(int Id, int Start, int End)>();
+        foreach (var (start, end, id) in rawPieces)
         {
-            if (token is not null)
+            if (id >= 0)
             {
-                content.Add((token.Id, piece.OriginalSpan(0, piece.Length)));
+                Add(id, original.OriginalSpan(start, end));
                 continue;
             }
-            if (piece.Length == 0) continue;
-            words.Clear();
-            if (_preTokenizer is null) words.Add(piece);
-            else _preTokenizer.Split(piece, words);
-            foreach (AlignedString word in words)
+            AlignedString piece = original.Slice(start, end);
+            AlignedString normalized = _normalizer?.Normalize(piece) ?? piece;
+            normalizedPieces.Clear();
+            Added.Split(normalized.Text, normalizedPass: true, parseSpecialTokens, normalizedPieces);
+            foreach (var (a, b, addedId) in normalizedPieces)
             {
-                wordTokens.Clear();
-                _model.Encode(word.Text, wordTokens);
-                foreach (WordToken t in wordTokens) content.Add((t.Id, word.OriginalSpan(t.From, t.To)));
-            }
-        }
-
-        // 5. Post-processor template.
-        if (addSpecialTokens && _template.Count > 0)
-        {
-            bool afterSequence = false;
-            foreach (TemplatePiece p in _template)
-            {
-                if (p.IsSequence)
+                if (addedId >= 0)
                 {
-                    foreach (var (id, span) in content) { ids.Add(id); offsets.Add(span); }
-                    afterSequence = true;
+                    Add(addedId, normalized.OriginalSpan(a, b));
                     continue;
                 }
-                int at = afterSequence ? text.Length : 0;
-                foreach (int id in p.Ids) { ids.Add(id); offsets.Add((at, at)); }
+                // A piece that is the whole normalized text keeps its own origin, which Metaspace's "first" scheme reads.
+                AlignedString rest = a == 0 && b == normalized.Length ? normalized : normalized.Slice(a, b);
+                words.Clear();
+                if (_preTokenizer is null) words.Add(rest);
+                else _preTokenizer.Split(rest, words);
+                foreach (AlignedString word in words)
+                {
+                    bpe.Clear();
+                    Model.Tokenize(word.Text, bpe);
+                    foreach (var (tokenId, from, to) in bpe) Add(tokenId, word.OriginalSpan(from, to));
+                }
             }
         }
-        else
-        {
-            foreach (var (id, span) in content) { ids.Add(id); offsets.Add(span); }
-        }
-
-        var tokens = new string[ids.Count];
-        for (int i = 0; i < ids.Count; i++) tokens[i] = IdToToken(ids[i]) ?? "";
-        return new TokenEncoding(ids.ToArray(), tokens, offsets.ToArray());
+        return Finish(output, text.Length, addSpecialTokens);
     }
 
-    /// <inheritdoc />
-    /// <remarks>Ids outside the vocabulary are skipped, as Hugging Face does.</remarks>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var tokens = new List<string>();
-        foreach (int id in ids)
-        {
-            string? token = IdToToken(id);
-            if (token is null) continue;
-            if (skipSpecialTokens && _specialIds.Contains(id)) continue;
-            tokens.Add(token);
-        }
-        string text = _decoder is null ? string.Join(' ', tokens) : _decoder.Decode(tokens);
-        return CleanUpTokenizationSpaces ? CleanUp(text) : text;
-    }
-
-    /// <summary>transformers' clean_up_tokenization.</summary>
-    private static string CleanUp(string text) => text
-        .Replace(" .", ".", StringComparison.Ordinal)
-        .Replace(" ?", "?", StringComparison.Ordinal)
-        .Replace(" !", "!", StringComparison.Ordinal)
-        .Replace(" ,", ",", StringComparison.Ordinal)
-        .Replace(" ' ", "'", StringComparison.Ordinal)
-        .Replace(" n't", "n't", StringComparison.Ordinal)
-        .Replace(" 'm", "'m", StringComparison.Ordinal)
-        .Replace(" 's", "'s", StringComparison.Ordinal)
-        .Replace(" 've", "'ve", StringComparison.Ordinal)
-        .Replace(" 're", "'re", StringComparison.Ordinal);
-
-    /// <inheritdoc />
-    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
-
-    /// <inheritdoc />
-    public int? TokenToId(string token)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        if (_addedByContent.TryGetValue(token, out int id)) return id;
-        return _model.Vocabulary.TryGetValue(token, out id) ? id : null;
-    }
+    private protected override string DecodeTokens(List<string> tokens) => _decoder is null ? string.Join(' ', tokens) : _decoder.Decode(tokens);
 }

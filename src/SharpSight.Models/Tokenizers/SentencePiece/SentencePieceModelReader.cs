@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using SharpSight.Models.Tokenizers.Bpe;
 
 namespace SharpSight.Models.Tokenizers.SentencePiece;
 
@@ -29,16 +30,7 @@ internal static class SentencePieceModelReader
 
     public static SentencePieceBpeTokenizer Read(string path, string? configPath)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TokenizerException($"{path}: cannot be read ({e.Message})", e);
-        }
-        ModelProto proto = Parse(path, bytes);
+        ModelProto proto = Parse(path, JsonFile.ReadFile(path, File.ReadAllBytes));
         TokenizerConfig? config = configPath is null ? null : TokenizerConfig.Read(configPath);
         return Build(path, proto, config);
     }
@@ -139,17 +131,15 @@ internal static class SentencePieceModelReader
         if (proto.UnkId < 0 || proto.UnkId >= n || proto.Pieces[proto.UnkId].Type != PieceType.Unknown)
             throw new TokenizerException($"{path}: trainer_spec.unk_id {proto.UnkId} is not an UNKNOWN piece");
 
-        var model = new ScoredBpeModel(proto.Pieces, proto.UnkId, proto.ByteFallback);
+        BpeModel model = BpeModel.FromScoredPieces(proto.Pieces, proto.UnkId, proto.ByteFallback);
 
         // Control and unknown pieces are special tokens, matched in text only when special-token parsing is on (as the
-        // transformers converter adds them: normalized false, special true); the config may override or add tokens.
+        // transformers converter adds them: normalized false, special true).
         var added = new List<AddedToken>();
         for (int i = 0; i < n; i++)
         {
-            if (proto.Pieces[i].Type is PieceType.Control or PieceType.Unknown)
-                added.Add(new AddedToken(i, proto.Pieces[i].Piece, Special: true, Normalized: false));
+            if (proto.Pieces[i].Type is PieceType.Control or PieceType.Unknown) added.Add(new AddedToken(i, proto.Pieces[i].Piece, Special: true));
         }
-        if (config is not null) TokenizerJsonReader.MergeConfigTokens(added, config);
 
         // Legacy (SentencePiece's own normalization, and transformers' default) or the Metaspace "first" scheme.
         bool legacy = config?.Legacy ?? true;
@@ -176,30 +166,12 @@ internal static class SentencePieceModelReader
         };
         if (prefix) decoders.Add(new StripDecoder(" ", 1, 0));
 
-        int? Resolve(string? token, int fromSpec, string field)
-        {
-            if (token is not null)
-            {
-                foreach (AddedToken t in added) if (t.Content == token) return t.Id;
-                if (model.Vocabulary.TryGetValue(token, out int id)) return id;
-                throw new TokenizerException($"{config!.Path}: {field}: token \"{token}\" is not in {path}");
-            }
-            return fromSpec >= 0 && fromSpec < n ? fromSpec : null;
-        }
-        int? bosId = Resolve(config?.BosToken, proto.BosId, "bos_token");
-        int? eosId = Resolve(config?.EosToken, proto.EosId, "eos_token");
-        int? padId = Resolve(config?.PadToken, proto.PadId, "pad_token");
-
-        // As LlamaTokenizer(Fast): add_bos_token defaults to true, add_eos_token to false.
-        List<TemplatePiece> template = TokenizerJsonReader.BuildTemplate(config?.Path ?? path, config?.AddBosToken ?? true, config?.AddEosToken ?? false,
-            bosId, eosId, id => IdToPiece(proto, added, id));
-
-        return new SentencePieceBpeTokenizer(path, model, normalizer, preTokenizer, added, template, new SequenceDecoder(decoders), bosId, eosId, padId,
-            cleanUpTokenizationSpaces: config?.CleanUpTokenizationSpaces ?? false);
+        // The trainer spec's ids where the config does not name BOS / EOS / PAD; add_bos_token defaults to true, as in LlamaTokenizer.
+        int? SpecId(int id) => id >= 0 && id < n ? id : null;
+        BpeParts parts = BpeTokenizer.Assemble(path, model, added, normalizer is null ? null : normalizer.Normalize, config, null,
+            (SpecId(proto.BosId), SpecId(proto.EosId), SpecId(proto.PadId)), addBosByDefault: true);
+        return new SentencePieceBpeTokenizer(parts, normalizer, preTokenizer, new SequenceDecoder(decoders), config?.CleanUpTokenizationSpaces ?? false);
     }
-
-    private static string IdToPiece(ModelProto proto, List<AddedToken> added, int id) =>
-        added.Find(t => t.Id == id)?.Content ?? (id < proto.Pieces.Count ? proto.Pieces[id].Piece : "");
 
     /// <summary>A minimal protobuf wire-format reader over a byte range; every malformed input becomes a TokenizerException.</summary>
     private sealed class ProtoReader(string path, byte[] data, int start, int end, string message)

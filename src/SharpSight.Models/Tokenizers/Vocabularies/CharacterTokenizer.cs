@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SharpSight.Models.Tokenizers.Vocabularies;
 
 /// <summary>
@@ -8,13 +6,12 @@ namespace SharpSight.Models.Tokenizers.Vocabularies;
 /// </summary>
 /// <remarks>
 /// A character that is not in the list maps to the UNK token when one is configured and is otherwise an error naming the
-/// character and its position. Special tokens written in the text are recognized only with <c>parseSpecialTokens</c>.
-/// Decoding concatenates the token texts. Instances are immutable and thread-safe.
+/// character and its position. Special tokens written in the text are recognized (longest first) only with
+/// <c>parseSpecialTokens</c>. Decoding concatenates the token texts. Instances are immutable and thread-safe.
 /// </remarks>
-public sealed class CharacterTokenizer : ITokenizer
+public sealed class CharacterTokenizer : SymbolTokenizer
 {
     private const string Kind = "character";
-    private readonly SymbolVocabulary _vocab;
     private readonly string[] _specialsLongestFirst;
 
     /// <summary>Creates the tokenizer.</summary>
@@ -33,9 +30,8 @@ public sealed class CharacterTokenizer : ITokenizer
     {
     }
 
-    private CharacterTokenizer(SymbolVocabulary vocab)
+    private CharacterTokenizer(SymbolVocabulary vocab) : base(vocab)
     {
-        _vocab = vocab;
         _specialsLongestFirst = [.. vocab.SpecialTokens.Keys.OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal)];
     }
 
@@ -48,67 +44,25 @@ public sealed class CharacterTokenizer : ITokenizer
         return new CharacterTokenizer(characters.EnumerateRunes().Select(r => r.ToString()), bosToken, eosToken, padToken, unkToken, addBos, addEos);
     }
 
-    /// <summary>Reads a vocabulary file written by <see cref="Save"/>.</summary>
+    /// <summary>Reads a vocabulary file written by <see cref="SymbolTokenizer.Save"/>.</summary>
     /// <exception cref="TokenizerException">The file is missing, malformed, or not a character vocabulary.</exception>
     public static CharacterTokenizer Load(string path) => new(SymbolVocabulary.Load(path, Kind, CheckSymbol));
 
-    /// <summary>Writes the vocabulary as a small JSON file, atomically (readers never see a partial file).</summary>
-    public void Save(string path) => _vocab.Save(path);
-
-    /// <summary>The vocabulary in id order, special tokens included.</summary>
-    public IReadOnlyList<string> Tokens => _vocab.Tokens;
-
-    /// <summary>The unknown-character id, if configured.</summary>
-    public int? UnkId => _vocab.UnkId;
-
-    /// <summary>Whether encoding with special tokens puts BOS first.</summary>
-    public bool AddsBos => _vocab.AddBos;
-
-    /// <summary>Whether encoding with special tokens puts EOS last.</summary>
-    public bool AddsEos => _vocab.AddEos;
-
-    /// <inheritdoc />
-    public int VocabSize => _vocab.Tokens.Count;
-
-    /// <inheritdoc />
-    public int? BosId => _vocab.BosId;
-
-    /// <inheritdoc />
-    public int? EosId => _vocab.EosId;
-
-    /// <inheritdoc />
-    public int? PadId => _vocab.PadId;
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, int> SpecialTokens => _vocab.SpecialTokens;
-
-    /// <inheritdoc />
-    /// <exception cref="TokenizerException">A character is not in the vocabulary and there is no UNK token.</exception>
-    public TokenEncoding Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = false)
+    private protected override void Split(string text, bool parseSpecialTokens, List<(int Start, int End)> symbols)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var ids = new List<int>(text.Length + 2);
-        var offsets = new List<(int, int)>(text.Length + 2);
-        int i = 0;
-        while (i < text.Length)
+        for (int i = 0; i < text.Length;)
         {
-            if (parseSpecialTokens && MatchSpecial(text, i) is { } special)
-            {
-                ids.Add(_vocab.SpecialTokens[special]);
-                offsets.Add((i, i + special.Length));
-                i += special.Length;
-                continue;
-            }
-            int len = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
-            string ch = text.Substring(i, len);
-            if (_vocab.TryGetSymbol(ch, out int id)) ids.Add(id);
-            else if (_vocab.UnkId is int unk) ids.Add(unk);
-            else throw new TokenizerException($"character {SymbolVocabulary.Show(ch)} (U+{(ch.Length == 2 ? char.ConvertToUtf32(ch[0], ch[1]) : ch[0]):X4}) at position {i} is not in the character vocabulary and there is no unk_token");
-            offsets.Add((i, i + len));
+            int len = parseSpecialTokens && MatchSpecial(text, i) is { } special ? special.Length
+                : char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            symbols.Add((i, i + len));
             i += len;
         }
-        return _vocab.Finish(ids, offsets, text.Length, addSpecialTokens);
     }
+
+    private protected override string Separator => "";
+
+    private protected override string NotInVocabulary(string ch, int position) =>
+        $"character {SymbolVocabulary.Show(ch)} (U+{(ch.Length == 2 ? char.ConvertToUtf32(ch[0], ch[1]) : ch[0]):X4}) at position {position} is not in the character vocabulary and there is no unk_token";
 
     private string? MatchSpecial(string text, int at)
     {
@@ -117,31 +71,6 @@ public sealed class CharacterTokenizer : ITokenizer
             if (string.CompareOrdinal(text, at, s, 0, s.Length) == 0 && at + s.Length <= text.Length) return s;
         }
         return null;
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="ArgumentOutOfRangeException">An id is outside the vocabulary.</exception>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var sb = new StringBuilder();
-        foreach (int id in ids)
-        {
-            string token = _vocab.DecodeToken(id);
-            if (skipSpecialTokens && _vocab.IsSpecial(id)) continue;
-            sb.Append(token);
-        }
-        return sb.ToString();
-    }
-
-    /// <inheritdoc />
-    public string? IdToToken(int id) => _vocab.IdToToken(id);
-
-    /// <inheritdoc />
-    public int? TokenToId(string token)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        return _vocab.TokenToId(token);
     }
 
     private static string? CheckSymbol(string token)

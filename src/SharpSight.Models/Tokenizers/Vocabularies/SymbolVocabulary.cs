@@ -145,70 +145,24 @@ internal sealed class SymbolVocabulary
     public static SymbolVocabulary Load(string path, string expectedKind, Func<string, string?> isValidSymbol)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TokenizerException($"{path}: cannot be read ({e.Message})", e);
-        }
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(text);
-        }
-        catch (JsonException e)
-        {
-            throw new TokenizerException($"{path}: invalid JSON ({e.Message.ReplaceLineEndings(" ")})", e);
-        }
-        if (root is not JsonObject obj) throw Invalid(path, "$", "the root is not a JSON object");
-
-        string format = String(path, obj, "format", required: true)!;
-        if (format != "sharpsight-vocabulary") throw Invalid(path, "format", $"{Show(format)} (expected \"sharpsight-vocabulary\")");
-        int version = Int(path, obj, "version");
-        if (version != FormatVersion) throw Invalid(path, "version", $"{version} is not supported (expected {FormatVersion})");
-        string kind = String(path, obj, "kind", required: true)!;
-        if (kind != expectedKind) throw Invalid(path, "kind", $"{Show(kind)} (expected {Show(expectedKind)})");
-        if (obj["tokens"] is not JsonArray array) throw Invalid(path, "tokens", obj.ContainsKey("tokens") ? "is not an array" : "is missing");
+        using var file = JsonFile.Open(path);
+        JsonElement root = file.RootObject();
+        string format = file.RequireString(root, "", "format");
+        if (format != "sharpsight-vocabulary") throw file.ErrorShown("format", JsonFile.Quote(format), "expected \"sharpsight-vocabulary\"");
+        int version = file.RequireInt(root, "", "version");
+        if (version != FormatVersion) throw file.ErrorShown("version", version.ToString(CultureInfo.InvariantCulture), $"not supported (expected {FormatVersion})");
+        string kind = file.RequireString(root, "", "kind");
+        if (kind != expectedKind) throw file.ErrorShown("kind", JsonFile.Quote(kind), $"expected {JsonFile.Quote(expectedKind)}");
         var tokens = new List<string>();
-        for (int i = 0; i < array.Count; i++)
+        foreach (JsonElement token in file.RequireArray(root, "", "tokens").EnumerateArray())
         {
-            if (array[i] is not JsonValue v || !v.TryGetValue(out string? token)) throw Invalid(path, $"tokens[{i}]", $"{array[i]?.ToJsonString() ?? "null"} is not a string");
-            tokens.Add(token);
+            if (token.ValueKind != JsonValueKind.String) throw file.Error($"tokens[{tokens.Count}]", token, "expected a string");
+            tokens.Add(token.GetString()!);
         }
         return new SymbolVocabulary(kind, tokens,
-            String(path, obj, "bos_token"), String(path, obj, "eos_token"), String(path, obj, "pad_token"), String(path, obj, "unk_token"),
-            Bool(path, obj, "add_bos_token"), Bool(path, obj, "add_eos_token"), isValidSymbol, path);
-    }
-
-    private static string? String(string path, JsonObject obj, string name, bool required = false)
-    {
-        JsonNode? node = obj[name];
-        if (node is null)
-        {
-            if (required) throw Invalid(path, name, "is missing");
-            return null;
-        }
-        if (node is JsonValue v && v.TryGetValue(out string? s)) return s;
-        throw Invalid(path, name, $"{node.ToJsonString()} is not a string");
-    }
-
-    private static bool Bool(string path, JsonObject obj, string name)
-    {
-        JsonNode? node = obj[name];
-        if (node is null) return false;
-        if (node is JsonValue v && v.TryGetValue(out bool b)) return b;
-        throw Invalid(path, name, $"{node.ToJsonString()} is not true or false");
-    }
-
-    private static int Int(string path, JsonObject obj, string name)
-    {
-        JsonNode? node = obj[name];
-        if (node is null) throw Invalid(path, name, "is missing");
-        if (node is JsonValue v && v.TryGetValue(out int n)) return n;
-        throw Invalid(path, name, $"{node.ToJsonString()} is not an integer");
+            file.OptionalString(root, "", "bos_token"), file.OptionalString(root, "", "eos_token"),
+            file.OptionalString(root, "", "pad_token"), file.OptionalString(root, "", "unk_token"),
+            file.OptionalBool(root, "", "add_bos_token", false), file.OptionalBool(root, "", "add_eos_token", false), isValidSymbol, path);
     }
 
     public static TokenizerException Invalid(string source, string field, string problem) => new($"{source}: {field}: {problem}");

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SharpSight.Models.Tokenizers.Vocabularies;
 
 /// <summary>
@@ -13,10 +11,9 @@ namespace SharpSight.Models.Tokenizers.Vocabularies;
 /// recognized only with <c>parseSpecialTokens</c>. Decoding joins token texts with single spaces.
 /// Instances are immutable and thread-safe.
 /// </remarks>
-public sealed class WordTokenizer : ITokenizer
+public sealed class WordTokenizer : SymbolTokenizer
 {
     private const string Kind = "word";
-    private readonly SymbolVocabulary _vocab;
 
     /// <summary>Creates the tokenizer.</summary>
     /// <param name="tokens">The vocabulary in id order: words without whitespace, plus any special tokens at the ids you want them.</param>
@@ -34,90 +31,27 @@ public sealed class WordTokenizer : ITokenizer
     {
     }
 
-    private WordTokenizer(SymbolVocabulary vocab) => _vocab = vocab;
+    private WordTokenizer(SymbolVocabulary vocab) : base(vocab) { }
 
-    /// <summary>Reads a vocabulary file written by <see cref="Save"/>.</summary>
+    /// <summary>Reads a vocabulary file written by <see cref="SymbolTokenizer.Save"/>.</summary>
     /// <exception cref="TokenizerException">The file is missing, malformed, or not a word vocabulary.</exception>
     public static WordTokenizer Load(string path) => new(SymbolVocabulary.Load(path, Kind, CheckWord));
 
-    /// <summary>Writes the vocabulary as a small JSON file, atomically (readers never see a partial file).</summary>
-    public void Save(string path) => _vocab.Save(path);
-
-    /// <summary>The vocabulary in id order, special tokens included.</summary>
-    public IReadOnlyList<string> Tokens => _vocab.Tokens;
-
-    /// <summary>The unknown-word id, if configured.</summary>
-    public int? UnkId => _vocab.UnkId;
-
-    /// <summary>Whether encoding with special tokens puts BOS first.</summary>
-    public bool AddsBos => _vocab.AddBos;
-
-    /// <summary>Whether encoding with special tokens puts EOS last.</summary>
-    public bool AddsEos => _vocab.AddEos;
-
-    /// <inheritdoc />
-    public int VocabSize => _vocab.Tokens.Count;
-
-    /// <inheritdoc />
-    public int? BosId => _vocab.BosId;
-
-    /// <inheritdoc />
-    public int? EosId => _vocab.EosId;
-
-    /// <inheritdoc />
-    public int? PadId => _vocab.PadId;
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, int> SpecialTokens => _vocab.SpecialTokens;
-
-    /// <inheritdoc />
-    /// <exception cref="TokenizerException">A word is not in the vocabulary and there is no UNK token.</exception>
-    public TokenEncoding Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = false)
+    private protected override void Split(string text, bool parseSpecialTokens, List<(int Start, int End)> symbols)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var ids = new List<int>();
-        var offsets = new List<(int, int)>();
-        int i = 0;
-        while (i < text.Length)
+        for (int i = 0; i < text.Length;)
         {
             if (char.IsWhiteSpace(text[i])) { i++; continue; }
             int start = i;
             while (i < text.Length && !char.IsWhiteSpace(text[i])) i++;
-            string word = text[start..i];
-            if (parseSpecialTokens && _vocab.TryGetSpecial(word, out int special)) ids.Add(special);
-            else if (_vocab.TryGetSymbol(word, out int id)) ids.Add(id);
-            else if (_vocab.UnkId is int unk) ids.Add(unk);
-            else throw new TokenizerException($"word {SymbolVocabulary.Show(word)} at position {start} is not in the word vocabulary and there is no unk_token");
-            offsets.Add((start, i));
+            symbols.Add((start, i));
         }
-        return _vocab.Finish(ids, offsets, text.Length, addSpecialTokens);
     }
 
-    /// <inheritdoc />
-    /// <exception cref="ArgumentOutOfRangeException">An id is outside the vocabulary.</exception>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var sb = new StringBuilder();
-        foreach (int id in ids)
-        {
-            string token = _vocab.DecodeToken(id);
-            if (skipSpecialTokens && _vocab.IsSpecial(id)) continue;
-            if (sb.Length > 0) sb.Append(' ');
-            sb.Append(token);
-        }
-        return sb.ToString();
-    }
+    private protected override string Separator => " ";
 
-    /// <inheritdoc />
-    public string? IdToToken(int id) => _vocab.IdToToken(id);
-
-    /// <inheritdoc />
-    public int? TokenToId(string token)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        return _vocab.TokenToId(token);
-    }
+    private protected override string NotInVocabulary(string word, int position) =>
+        $"word {SymbolVocabulary.Show(word)} at position {position} is not in the word vocabulary and there is no unk_token";
 
     private static string? CheckWord(string token)
     {

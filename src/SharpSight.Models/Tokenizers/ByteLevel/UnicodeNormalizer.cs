@@ -1,38 +1,8 @@
 using System.Globalization;
 using System.Text;
+using SharpSight.Models.Tokenizers.Bpe;
 
 namespace SharpSight.Models.Tokenizers.ByteLevel;
-
-/// <summary>
-/// A piece of (possibly normalized) text with, for each of its UTF-16 units, the span of input it came from.
-/// </summary>
-internal sealed class AlignedText
-{
-    private readonly int[]? _starts;
-    private readonly int[]? _ends;
-    private readonly int _offset;
-
-    public AlignedText(string text, int offset)
-    {
-        Text = text;
-        _offset = offset;
-    }
-
-    public AlignedText(string text, int[] starts, int[] ends)
-    {
-        Text = text;
-        _starts = starts;
-        _ends = ends;
-    }
-
-    public string Text { get; }
-
-    /// <summary>Input index where unit <paramref name="i"/>'s source starts.</summary>
-    public int StartOf(int i) => _starts is null ? _offset + i : _starts[i];
-
-    /// <summary>Input index where unit <paramref name="i"/>'s source ends.</summary>
-    public int EndOf(int i) => _ends is null ? _offset + i + 1 : _ends[i];
-}
 
 /// <summary>
 /// The Unicode normalizers of a tokenizer.json (NFC, NFD, NFKC, NFKD, or a Sequence of them), with offsets. Text that a
@@ -40,17 +10,15 @@ internal sealed class AlignedText
 /// character of its normalized form is given the whole cluster's input span. (Hugging Face tracks alignments through
 /// each composition, so its spans can be narrower inside such clusters; elsewhere they are the same.)
 /// </summary>
-internal sealed class TextNormalizer
+internal sealed class UnicodeNormalizer
 {
     private readonly NormalizationForm[] _forms;
 
-    public TextNormalizer(IReadOnlyList<NormalizationForm> forms) => _forms = [.. forms];
+    public UnicodeNormalizer(IReadOnlyList<NormalizationForm> forms) => _forms = [.. forms];
 
-    public static TextNormalizer None { get; } = new([]);
+    public static UnicodeNormalizer None { get; } = new([]);
 
     public bool IsIdentity => _forms.Length == 0;
-
-    public IReadOnlyList<NormalizationForm> Forms => _forms;
 
     public string Normalize(string text)
     {
@@ -69,10 +37,10 @@ internal sealed class TextNormalizer
     }
 
     /// <summary>Normalizes input[start..end) and aligns the result to input indices.</summary>
-    public AlignedText Apply(string input, int start, int end)
+    public AlignedString Apply(string input, int start, int end)
     {
         string piece = ReplaceLoneSurrogates(input.Substring(start, end - start));
-        if (IsIdentity || IsNormalized(piece)) return new AlignedText(piece, start);
+        if (IsIdentity || IsNormalized(piece)) return AlignedString.Identity(piece, start);
 
         var text = new StringBuilder(piece.Length + 8);
         var starts = new List<int>(piece.Length + 8);
@@ -114,9 +82,9 @@ internal sealed class TextNormalizer
             var e = new int[result.Length];
             Array.Fill(s, start);
             Array.Fill(e, end);
-            return new AlignedText(result, s, e);
+            return AlignedString.FromSpans(result, s, e, start);
         }
-        return new AlignedText(result, [.. starts], [.. ends]);
+        return AlignedString.FromSpans(result, [.. starts], [.. ends], start);
     }
 
     /// <summary>Lone surrogates cannot be UTF-8; like .NET's encoder (and Rust's String), treat each as U+FFFD.</summary>

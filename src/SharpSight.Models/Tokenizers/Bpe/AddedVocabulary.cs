@@ -1,15 +1,21 @@
+using System.Collections.ObjectModel;
 using System.Globalization;
 
-namespace SharpSight.Models.Tokenizers.ByteLevel;
+namespace SharpSight.Models.Tokenizers.Bpe;
 
 /// <summary>
-/// Hugging Face's <c>AddedVocabulary</c> split: leftmost-longest, non-overlapping matching of the added tokens (one
-/// matcher for non-normalized tokens on raw text, one for normalized tokens on normalized text), then the
-/// single_word / lstrip / rstrip rules and, when special tokens are not parsed, skipping of special matches (whose text
-/// stays ordinary text).
+/// Hugging Face's <c>AddedVocabulary</c> (added_vocabulary.rs), shared by every BPE tokenizer: leftmost-longest,
+/// non-overlapping matching of the added tokens — one matcher for non-normalized tokens on the raw text, one for
+/// normalized tokens (by their normalized content) on the normalized text — then the single_word / lstrip / rstrip rules
+/// and, when special tokens are not parsed, skipping of special matches (whose text stays ordinary text).
 /// </summary>
+/// <remarks>
+/// As in Hugging Face, tokens with empty content are ignored, and where two tokens share an id or a content the later one
+/// wins. Instances are immutable.
+/// </remarks>
 internal sealed class AddedVocabulary
 {
+    /// <summary>A trie node; matching walks it character by character, remembering the longest token seen.</summary>
     private sealed class Node
     {
         public Dictionary<char, Node>? Children;
@@ -18,60 +24,47 @@ internal sealed class AddedVocabulary
 
     private readonly Node _raw = new();
     private readonly Node _normalized = new();
-    private readonly Dictionary<string, ByteLevelAddedToken> _byContent = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, ByteLevelAddedToken> _byId = new();
-    private readonly Dictionary<int, string> _normalizedContent = new();
-    private readonly HashSet<string> _specialContents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AddedToken> _byContent = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, AddedToken> _byId = new();
+    private readonly Dictionary<string, int> _special = new(StringComparer.Ordinal);
 
-    public AddedVocabulary(IEnumerable<ByteLevelAddedToken> tokens, Func<string, string> normalize)
+    /// <param name="tokens">The added tokens, in file order.</param>
+    /// <param name="normalize">The tokenizer's normalizer, applied to the content of normalized tokens (null: none).</param>
+    public AddedVocabulary(IEnumerable<AddedToken> tokens, Func<string, string>? normalize)
     {
-        var list = new List<ByteLevelAddedToken>();
-        foreach (var t in tokens)
+        var list = new List<AddedToken>();
+        foreach (AddedToken t in tokens)
         {
             if (t.Content.Length == 0) continue;
             list.Add(t);
             _byContent[t.Content] = t;
             _byId[t.Id] = t;
-            if (t.Special) _specialContents.Add(t.Content);
+            if (t.Special) _special[t.Content] = t.Id;
         }
         Tokens = list;
-        foreach (var t in _byId.Values)
+        SpecialTokens = new ReadOnlyDictionary<string, int>(_special);
+        foreach (AddedToken t in _byId.Values)
         {
-            if (t.Normalized)
-            {
-                string n = normalize(t.Content);
-                if (n != t.Content) _normalizedContent[t.Id] = n;
-                if (n.Length > 0) Add(_normalized, n, t.Id);
-            }
-            else
-            {
-                Add(_raw, t.Content, t.Id);
-            }
+            if (!t.Normalized) Add(_raw, t.Content, t.Id);
+            else if ((normalize is null ? t.Content : normalize(t.Content)) is { Length: > 0 } pattern) Add(_normalized, pattern, t.Id);
         }
-        HasRaw = _raw.Children is not null;
-        HasNormalized = _normalized.Children is not null;
     }
 
-    public IReadOnlyList<ByteLevelAddedToken> Tokens { get; }
+    /// <summary>The added tokens (special and not), in file order.</summary>
+    public IReadOnlyList<AddedToken> Tokens { get; }
 
-    public bool HasRaw { get; }
-
-    public bool HasNormalized { get; }
-
-    public bool IsEmpty => _byId.Count == 0;
-
-    public int? TokenToId(string content) => _byContent.TryGetValue(content, out var t) ? t.Id : null;
-
-    /// <summary>The token text Hugging Face reports for an id (the normalized content where normalization changed it).</summary>
-    public string? IdToToken(int id)
-    {
-        if (_normalizedContent.TryGetValue(id, out string? n)) return n;
-        return _byId.TryGetValue(id, out var t) ? t.Content : null;
-    }
-
-    public bool IsSpecialContent(string content) => _specialContents.Contains(content);
+    /// <summary>Special tokens by content.</summary>
+    public IReadOnlyDictionary<string, int> SpecialTokens { get; }
 
     public IEnumerable<int> Ids => _byId.Keys;
+
+    public int? TokenToId(string content) => _byContent.TryGetValue(content, out AddedToken? t) ? t.Id : null;
+
+    /// <summary>The content of an added id (Hugging Face decodes added tokens as their content), or null.</summary>
+    public string? IdToToken(int id) => _byId.TryGetValue(id, out AddedToken? t) ? t.Content : null;
+
+    /// <summary>Whether a token string is the content of a special token; skip-special decoding drops such strings, as Hugging Face does.</summary>
+    public bool IsSpecialContent(string content) => _special.ContainsKey(content);
 
     private static void Add(Node root, string pattern, int id)
     {
@@ -86,8 +79,9 @@ internal sealed class AddedVocabulary
     }
 
     /// <summary>
-    /// Splits <paramref name="text"/> into pieces: (start, end, id) for an added token, (start, end, -1) for ordinary text.
-    /// Pieces cover the text in order; an empty text gives no pieces.
+    /// Splits <paramref name="text"/> (the raw text, or with <paramref name="normalizedPass"/> a normalized piece of it)
+    /// into pieces: (start, end, id) for an added token, (start, end, -1) for ordinary text. Pieces cover the text in
+    /// order; an empty text gives no pieces.
     /// </summary>
     public void Split(string text, bool normalizedPass, bool parseSpecial, List<(int Start, int End, int Id)> pieces)
     {
@@ -115,7 +109,7 @@ internal sealed class AddedVocabulary
 
             int start = i, stop = bestEnd;
             i = bestEnd; // matches never overlap, even when this one is then skipped
-            var token = _byId[bestId];
+            AddedToken token = _byId[bestId];
             if (!parseSpecial && token.Special) continue;
             if (token.SingleWord)
             {
@@ -125,16 +119,13 @@ internal sealed class AddedVocabulary
             }
             if (token.LStrip)
             {
-                int s = start;
-                while (s > 0 && char.IsWhiteSpace(text[s - 1])) s--;
-                start = Math.Max(s, startOffset);
+                while (start > startOffset && char.IsWhiteSpace(text[start - 1])) start--;
             }
             if (token.RStrip)
             {
                 while (stop < text.Length && char.IsWhiteSpace(text[stop])) stop++;
                 i = Math.Max(i, stop);
             }
-            start = Math.Max(start, startOffset);
             if (startOffset < start) pieces.Add((startOffset, start, -1));
             pieces.Add((start, stop, bestId));
             startOffset = stop;
@@ -150,7 +141,7 @@ internal sealed class AddedVocabulary
     }
 
     /// <summary>The code point at <paramref name="index"/>; U+FFFD for a lone surrogate.</summary>
-    internal static int CodePointAt(string text, int index)
+    private static int CodePointAt(string text, int index)
     {
         char c = text[index];
         if (char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
@@ -159,13 +150,12 @@ internal sealed class AddedVocabulary
     }
 
     /// <summary>Rust regex's Unicode <c>\w</c>: Alphabetic, marks, decimal digits, connector punctuation, join controls.</summary>
-    internal static bool IsWordChar(int cp)
+    private static bool IsWordChar(int cp)
     {
         if (cp is 0x200C or 0x200D) return true;
         if (cp is >= 0x24B6 and <= 0x24E9) return true;        // circled letters (Other_Alphabetic)
         if (cp is >= 0x1F130 and <= 0x1F189) return true;      // squared / negative squared letters (Other_Alphabetic)
-        var category = CharUnicodeInfo.GetUnicodeCategory(cp);
-        return category switch
+        return CharUnicodeInfo.GetUnicodeCategory(cp) switch
         {
             UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
                 or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter

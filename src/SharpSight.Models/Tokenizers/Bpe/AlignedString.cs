@@ -1,19 +1,23 @@
 using System.Text;
 
-namespace SharpSight.Models.Tokenizers.SentencePiece;
+namespace SharpSight.Models.Tokenizers.Bpe;
 
 /// <summary>
 /// A piece of normalized text that remembers, for every UTF-16 unit, which span of the original input it came from
-/// (the equivalent of Hugging Face's NormalizedString). Characters inserted by a normalizer (the "▁" dummy prefix) have an
-/// empty span at the position where they were inserted; replaced characters keep the span of what they replaced.
+/// (the equivalent of Hugging Face's NormalizedString), shared by the normalizers of both BPE families. Characters
+/// inserted by a normalizer (the "▁" dummy prefix) have an empty span at the position where they were inserted; replaced
+/// characters keep the span of what they replaced; both units of a surrogate pair span the whole pair.
 /// </summary>
 internal sealed class AlignedString
 {
-    private AlignedString(string text, int[] starts, int[] ends, int originalStart)
+    private int[]? _starts;
+    private int[]? _ends;
+
+    private AlignedString(string text, int[]? starts, int[]? ends, int originalStart)
     {
         Text = text;
-        Starts = starts;
-        Ends = ends;
+        _starts = starts;
+        _ends = ends;
         OriginalStart = originalStart;
     }
 
@@ -21,37 +25,61 @@ internal sealed class AlignedString
     public string Text { get; }
 
     /// <summary>Original start of each UTF-16 unit of <see cref="Text"/>.</summary>
-    public int[] Starts { get; }
+    public int[] Starts
+    {
+        get
+        {
+            if (_starts is null) Materialize();
+            return _starts!;
+        }
+    }
 
     /// <summary>Original end of each UTF-16 unit of <see cref="Text"/>.</summary>
-    public int[] Ends { get; }
+    public int[] Ends
+    {
+        get
+        {
+            if (_ends is null) Materialize();
+            return _ends!;
+        }
+    }
 
     /// <summary>Where this piece begins in the original input (also when the text is empty).</summary>
     public int OriginalStart { get; }
 
     public int Length => Text.Length;
 
-    /// <summary>The original text [start, end) with the identity alignment; a surrogate pair maps both units to the pair.</summary>
-    public static AlignedString FromOriginal(string original, int start, int end)
+    /// <summary>The original text [start, end) with the identity alignment.</summary>
+    public static AlignedString FromOriginal(string original, int start, int end) => Identity(original.Substring(start, end - start), start);
+
+    /// <summary>
+    /// <paramref name="text"/> standing for the same number of input units from <paramref name="offset"/> on (a surrogate
+    /// pair maps both units to the pair). The span arrays are only built if asked for: the byte-level family reads
+    /// single spans of unnormalized text through <see cref="StartOf"/> and <see cref="EndOf"/>.
+    /// </summary>
+    public static AlignedString Identity(string text, int offset) => new(text, null, null, offset);
+
+    /// <summary>A text with explicit per-unit spans (a normalizer that tracked them itself).</summary>
+    public static AlignedString FromSpans(string text, int[] starts, int[] ends, int originalStart) => new(text, starts, ends, originalStart);
+
+    /// <summary>Original start of unit <paramref name="i"/>.</summary>
+    public int StartOf(int i) =>
+        _starts is not null ? _starts[i] : OriginalStart + (i > 0 && char.IsLowSurrogate(Text[i]) && char.IsHighSurrogate(Text[i - 1]) ? i - 1 : i);
+
+    /// <summary>Original end of unit <paramref name="i"/>.</summary>
+    public int EndOf(int i) =>
+        _ends is not null ? _ends[i] : OriginalStart + (char.IsHighSurrogate(Text[i]) && i + 1 < Text.Length && char.IsLowSurrogate(Text[i + 1]) ? i + 2 : i + 1);
+
+    private void Materialize()
     {
-        int n = end - start;
-        var starts = new int[n];
-        var ends = new int[n];
-        for (int i = 0; i < n; i++)
+        var starts = new int[Text.Length];
+        var ends = new int[Text.Length];
+        for (int i = 0; i < Text.Length; i++)
         {
-            int at = start + i;
-            if (char.IsHighSurrogate(original[at]) && at + 1 < end && char.IsLowSurrogate(original[at + 1]))
-            {
-                starts[i] = at; ends[i] = at + 2;
-                starts[i + 1] = at; ends[i + 1] = at + 2;
-                i++;
-            }
-            else
-            {
-                starts[i] = at; ends[i] = at + 1;
-            }
+            starts[i] = StartOf(i);
+            ends[i] = EndOf(i);
         }
-        return new AlignedString(original.Substring(start, n), starts, ends, start);
+        (_starts, _ends) = (starts, ends);
     }
 
     /// <summary>The units [from, to) of this text, keeping their alignment.</summary>
