@@ -8,28 +8,12 @@ using static TorchSharp.torch;
 namespace SharpSight.Cli.Tests;
 
 /// <summary>Runs the sharpsight command line in-process, the way a user types it.</summary>
-public sealed class CliTests : IDisposable
+public sealed class CliTests : CliHarness
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "sharpsight-cli-tests", Guid.NewGuid().ToString("N"));
-
-    public CliTests() => Directory.CreateDirectory(_home);
-
-    public void Dispose() => Directory.Delete(_home, recursive: true);
-
-    private (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = SharpSightCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private string BuiltinFolder(string name) => BuiltinModels.Resolve(BuiltinModels.Prefix + name, _home);
-
     [Fact]
     public void Inspect_lists_family_parameters_dtype_and_hook_points()
     {
-        var (code, output, error) = Run("inspect", "--model", BuiltinFolder("tiny-gpt2"));
+        var (code, output, error) = Run("inspect", "--model", Folder("tiny-gpt2"));
         Assert.Equal(0, code);
         Assert.Equal("", error);
         Assert.Contains("family       gpt2", output);
@@ -42,7 +26,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Logits_writes_float32_npy_equal_to_the_library_forward()
     {
-        string folder = BuiltinFolder("tiny-pythia"), outFile = Path.Combine(_home, "logits.npy");
+        string folder = Folder("tiny-pythia"), outFile = Path.Combine(Home, "logits.npy");
         var (code, _, error) = Run("logits", "--model", folder, "--ids", "1,5,9", "--out", outFile);
         Assert.True(code == 0, error);
 
@@ -59,7 +43,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Activations_writes_the_hook_value_without_the_batch_dimension()
     {
-        string folder = BuiltinFolder("tiny-gemma2"), outFile = Path.Combine(_home, "pattern.npy");
+        string folder = Folder("tiny-gemma2"), outFile = Path.Combine(Home, "pattern.npy");
         var (code, _, error) = Run("activations", "--model", folder, "--ids", "1,5,9,2", "--hook", "blocks.0.attn.hook_pattern", "--out", outFile);
         Assert.True(code == 0, error);
         using var scope = NewDisposeScope();
@@ -84,7 +68,6 @@ public sealed class CliTests : IDisposable
     [MemberData(nameof(BadInvocations))]
     public void Bad_input_gives_one_line_and_a_nonzero_exit(string[] args, string expected)
     {
-        Environment.SetEnvironmentVariable("SHARPSIGHT_HOME", _home);
         var (code, output, error) = Run(args);
         Assert.NotEqual(0, code);
         Assert.Contains(expected, error);
@@ -96,10 +79,10 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void A_corrupt_checkpoint_is_reported_not_crashed_on()
     {
-        string folder = Path.Combine(_home, "corrupt");
+        string folder = Path.Combine(Home, "corrupt");
         Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(BuiltinFolder("tiny-gpt2"), "config.json"), Path.Combine(folder, "config.json"));
-        byte[] bytes = File.ReadAllBytes(Path.Combine(BuiltinFolder("tiny-gpt2"), "model.safetensors"));
+        File.Copy(Path.Combine(Folder("tiny-gpt2"), "config.json"), Path.Combine(folder, "config.json"));
+        byte[] bytes = File.ReadAllBytes(Path.Combine(Folder("tiny-gpt2"), "model.safetensors"));
         File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), bytes[..(bytes.Length / 2)]);
         var (code, _, error) = Run("inspect", "--model", folder);
         Assert.Equal(1, code);

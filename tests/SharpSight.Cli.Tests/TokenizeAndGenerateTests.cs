@@ -6,24 +6,8 @@ using static TorchSharp.torch;
 
 namespace SharpSight.Cli.Tests;
 
-public sealed class TokenizeAndGenerateTests : IDisposable
+public sealed class TokenizeAndGenerateTests : CliHarness
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "sharpsight-cli-tests", Guid.NewGuid().ToString("N"));
-
-    public TokenizeAndGenerateTests() => Directory.CreateDirectory(_home);
-
-    public void Dispose() => Directory.Delete(_home, recursive: true);
-
-    private (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = SharpSightCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private string Folder(string name) => BuiltinModels.Resolve(BuiltinModels.Prefix + name, _home);
-
     // The GPT-2 tokenizer from shared/data, beside a tiny GPT-2-shaped model with GPT-2's vocabulary size.
     private static string SharedTokenizer(string relative)
     {
@@ -38,7 +22,7 @@ public sealed class TokenizeAndGenerateTests : IDisposable
     [Fact]
     public void Tokenize_prints_ids_tokens_and_offsets()
     {
-        string folder = Path.Combine(_home, "gpt2-tokenizer");
+        string folder = Path.Combine(Home, "gpt2-tokenizer");
         Directory.CreateDirectory(folder);
         File.Copy(SharedTokenizer("tokenizers/gpt2/tokenizer.json"), Path.Combine(folder, "tokenizer.json"));
         var (code, output, error) = Run("tokenize", "--model", folder, "--text", "Hello world");
@@ -51,7 +35,7 @@ public sealed class TokenizeAndGenerateTests : IDisposable
     [Fact]
     public void Text_and_ids_give_the_same_logits()
     {
-        string folder = Folder("tiny-llama"), byText = Path.Combine(_home, "text.npy"), byIds = Path.Combine(_home, "ids.npy");
+        string folder = Folder("tiny-llama"), byText = Path.Combine(Home, "text.npy"), byIds = Path.Combine(Home, "ids.npy");
         var (code, output, error) = Run("tokenize", "--model", folder, "--text", "the model");
         Assert.True(code == 0, error);
         string ids = output.Split('\n')[0]["ids     ".Length..].Trim();
@@ -95,7 +79,6 @@ public sealed class TokenizeAndGenerateTests : IDisposable
     [InlineData(new[] { "generate", "--model", "builtin:tiny-llama", "--prompt", "a", "--chat-format", "vicuna", "--chat" }, "chat format 'vicuna' is not one of")]
     public void Bad_input_gives_one_line(string[] args, string expected)
     {
-        Environment.SetEnvironmentVariable("SHARPSIGHT_HOME", _home);
         var (code, _, error) = Run(args);
         Assert.NotEqual(0, code);
         Assert.Contains(expected, error);
@@ -105,7 +88,7 @@ public sealed class TokenizeAndGenerateTests : IDisposable
     [Fact]
     public void A_folder_without_a_tokenizer_is_named()
     {
-        string folder = Path.Combine(_home, "no-tokenizer");
+        string folder = Path.Combine(Home, "no-tokenizer");
         Directory.CreateDirectory(folder);
         var (code, _, error) = Run("tokenize", "--model", folder, "--text", "x");
         Assert.Equal(1, code);

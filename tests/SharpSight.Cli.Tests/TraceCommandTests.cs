@@ -9,26 +9,12 @@ using static TorchSharp.torch;
 
 namespace SharpSight.Cli.Tests;
 
-public sealed class TraceCommandTests : IDisposable
+public sealed class TraceCommandTests : CliHarness
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "sharpsight-cli-tests", Guid.NewGuid().ToString("N"));
-
-    public TraceCommandTests() => Directory.CreateDirectory(_home);
-
-    public void Dispose() => Directory.Delete(_home, recursive: true);
-
-    private (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = SharpSightCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Trace_runs_a_json_graph_and_writes_npy_files_and_a_summary()
     {
-        string folder = BuiltinModels.Resolve(BuiltinModels.Prefix + "tiny-gpt2", _home);
+        string folder = BuiltinModels.Resolve(BuiltinModels.Prefix + "tiny-gpt2", Home);
         using TransformerModel model = ModelLoader.Load(folder);
         var trace = new Trace(model);
         TraceInput clean = trace.Input([1L, 2, 3, 4]), corrupt = trace.Input([1L, 2, 9, 4]);
@@ -36,7 +22,7 @@ public sealed class TraceCommandTests : IDisposable
         TraceValue logits = corrupt.Logits.Value;
         (logits[0, ^1, 5] - logits[0, ^1, 7]).Save("logit_diff");
         clean.Blocks[1].Attn.Pattern.Value.Save("pattern");
-        string graphFile = Path.Combine(_home, "g.json"), outDir = Path.Combine(_home, "out");
+        string graphFile = Path.Combine(Home, "g.json"), outDir = Path.Combine(Home, "out");
         File.WriteAllText(graphFile, trace.Graph.ToJson());
         using var expected = trace.Run();
 
@@ -52,10 +38,9 @@ public sealed class TraceCommandTests : IDisposable
     [Fact]
     public void A_bad_graph_file_gets_one_line()
     {
-        string graphFile = Path.Combine(_home, "bad.json");
+        string graphFile = Path.Combine(Home, "bad.json");
         File.WriteAllText(graphFile, """{"format": "sharpsight.intervention_graph", "version": 1, "inputs": 1, "nodes": [{"id": 0, "type": "read", "hook": "blocks.7.hook_resid_post", "input": 0}]}""");
-        Environment.SetEnvironmentVariable("SHARPSIGHT_HOME", _home);
-        var (code, _, error) = Run("trace", "--model", "builtin:tiny-gpt2", "--ids", "1,2", "--graph", graphFile, "--out", Path.Combine(_home, "o"));
+        var (code, _, error) = Run("trace", "--model", "builtin:tiny-gpt2", "--ids", "1,2", "--graph", graphFile, "--out", Path.Combine(Home, "o"));
         Assert.Equal(1, code);
         Assert.Contains("node 0 (read 'blocks.7.hook_resid_post' of input 0): no hook point named", error);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
