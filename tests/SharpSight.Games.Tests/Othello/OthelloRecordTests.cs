@@ -58,7 +58,7 @@ public class OthelloRecordTests(ITestOutputHelper output)
     {
         // Find a championship game with a pass and check it against the rules by hand-stepping with explicit passes.
         var record = OthelloChampionshipCsv.Read(SharedData.Path("datasets/othello/othello_dataset.csv"))
-            .First(r => r.Game.PassCount > 0 && !r.Game.FinalBoard.IsGameOver || r.Game.PassCount > 1);
+            .First(r => r.Game.PassCount > 0);
         var board = OthelloBoard.Start;
         int passes = 0;
         var states = record.Game.StatesAfterEachMove();
