@@ -26,8 +26,6 @@ public static class OthelloTranscript
     public static OthelloGame Parse(ReadOnlySpan<char> text, string source = "transcript", string? id = null)
     {
         text = text.Trim();
-        if (text.Length > 2 * OthelloGame.MaxMoves + 2)
-            throw new GameRecordException($"{source}: transcript of {text.Length} characters is longer than {OthelloGame.MaxMoves} moves");
         var replay = new OthelloGame.Replay(source);
         for (int i = 0; i < text.Length; i += 2)
         {

@@ -116,6 +116,7 @@ public class OthelloBoardTests
     [InlineData(7, 55092L)]
     [InlineData(8, 390216L)]
     [InlineData(9, 3005288L)]
+    [InlineData(10, 24571284L)]
     public void Perft_from_the_start_matches_the_published_counts(int depth, long expected)
     {
         Assert.Equal(expected, OthelloPerft.Count(OthelloBoard.Start, depth));
