@@ -82,6 +82,8 @@ public readonly struct OthelloBoard : IEquatable<OthelloBoard>
     /// <param name="square">Square index 0..63.</param>
     public OthelloColor? ColorAt(int square)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(square);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(square, 63);
         ulong bit = 1UL << square;
         if ((Black & bit) != 0) return OthelloColor.Black;
         if ((White & bit) != 0) return OthelloColor.White;
