@@ -31,7 +31,7 @@ public sealed partial class Position
                 if (c is >= '1' and <= '8') { file += c - '0'; continue; }
                 int idx = "PNBRQKpnbrqk".IndexOf(c);
                 if (idx < 0) throw Bad(fen, "piece placement", f[0], $"bad piece letter '{c}' in rank {rank + 1}");
-                if (file > 7) break;
+                if (file > 7) { file++; continue; }
                 ulong b = 1UL << (rank * 8 + file);
                 p._types[idx % 6 + 1] |= b;
                 if (idx < 6) p._white |= b; else p._black |= b;
