@@ -7,6 +7,7 @@ return which switch
     "forward" => ForwardBenchmark.Run(args.Skip(1).ToArray()),
     "decode" => DecodeBenchmark.Run(args.Skip(1).ToArray()),
     "trace" => TraceBenchmark.Run(args.Skip(1).ToArray()),
+    "games" => GamesBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -15,5 +16,6 @@ static int Usage()
     Console.Error.WriteLine("usage: SharpSight.Bench forward [--batch 8] [--seq 128] [--repeats 5]");
     Console.Error.WriteLine("       SharpSight.Bench decode [--prompt 64] [--tokens 64] [--batch 1]");
     Console.Error.WriteLine("       SharpSight.Bench trace [--batch 8] [--seq 128] [--repeats 7]");
+    Console.Error.WriteLine("       SharpSight.Bench games");
     return 2;
 }

@@ -18,6 +18,7 @@ public static class SharpSightCli
             GenerateCommand.Create(),
             TraceCommand.Create(),
             ImportCommand.Create(),
+            GamesCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
