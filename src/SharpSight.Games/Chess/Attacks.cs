@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SharpSight.Games.Chess;
 
@@ -65,6 +66,7 @@ internal static class Attacks
 
     private static ulong Bit(int f, int r) => f is >= 0 and < 8 && r is >= 0 and < 8 ? 1UL << (r * 8 + f) : 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Ray(int sq, int dir, ulong occ)
     {
         ulong ray = Rays[dir * 64 + sq];
@@ -74,7 +76,9 @@ internal static class Attacks
         return ray ^ Rays[dir * 64 + b];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Rook(int sq, ulong occ) => Ray(sq, 0, occ) | Ray(sq, 1, occ) | Ray(sq, 4, occ) | Ray(sq, 5, occ);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Bishop(int sq, ulong occ) => Ray(sq, 2, occ) | Ray(sq, 3, occ) | Ray(sq, 6, occ) | Ray(sq, 7, occ);
 }

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpSight.Games.Chess;
 
 /// <summary>Move-path enumeration (perft) for checking move generation.</summary>
 public static class Perft
 {
     /// <summary>The number of leaf positions after <paramref name="depth"/> plies; the last ply is counted, not played.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Count(Position position, int depth)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(depth);

@@ -25,6 +25,7 @@ public sealed partial class Position
         return (Attacks.RookEmpty[sq] & rq) != 0 && (Attacks.Rook(sq, occ) & rq) != 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong Checkers()
     {
         bool white = _side == Color.White;
@@ -58,6 +59,7 @@ public sealed partial class Position
     public IReadOnlyList<string> LegalMovesSan() => LegalMoves().Select(ToSan).ToArray();
 
     /// <summary>Writes the legal moves into <paramref name="moves"/> (at least <see cref="MaxMoves"/> long) and returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int GenerateLegalMoves(Span<Move> moves)
     {
         bool white = _side == Color.White;
@@ -178,6 +180,7 @@ public sealed partial class Position
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AddPromotions(Span<Move> moves, int n, int from, int to, MoveFlags flags)
     {
         moves[n++] = new Move(from, to, PieceType.Queen, flags);
