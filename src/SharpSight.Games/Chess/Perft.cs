@@ -11,9 +11,9 @@ public static class Perft
     {
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
         if (depth == 0) return 1;
+        if (depth == 1) return position.CountLegalMoves();
         Span<Move> buf = stackalloc Move[Position.MaxMoves];
         int n = position.GenerateLegalMoves(buf);
-        if (depth == 1) return n;
         long total = 0;
         for (int i = 0; i < n; i++) total += Count(position.Play(buf[i]), depth - 1);
         return total;
