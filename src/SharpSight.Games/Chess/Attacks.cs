@@ -1,8 +1,13 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpSight.Games.Chess;
 
-/// <summary>Precomputed attack tables; sliding attacks by the classical ray method (first blocker by bit scan).</summary>
+/// <summary>
+/// Precomputed attack tables; sliding attacks by PEXT-indexed tables where BMI2 is available, otherwise by the
+/// classical ray method (first blocker by bit scan).
+/// </summary>
 internal static class Attacks
 {
     public static readonly ulong[] Knight = new ulong[64];
@@ -58,13 +63,51 @@ internal static class Attacks
                 }
                 _ = ray;
             }
-            RookEmpty[sq] = Rook(sq, 0);
-            BishopEmpty[sq] = Bishop(sq, 0);
+            RookEmpty[sq] = RookRays(sq, 0);
+            BishopEmpty[sq] = BishopRays(sq, 0);
+        }
+        if (UsePext)
+        {
+            int offset = 0;
+            for (int sq = 0; sq < 64; sq++)
+            {
+                ulong edges = ((0x0101010101010101UL | 0x8080808080808080UL) & ~(0x0101010101010101UL << (sq & 7)))
+                            | ((0xFFUL | 0xFF00000000000000UL) & ~(0xFFUL << (8 * (sq >> 3))));
+                RookMask[sq] = RookEmpty[sq] & ~edges;
+                RookOffset[sq] = offset;
+                offset += 1 << BitOperations.PopCount(RookMask[sq]);
+            }
+            RookTable = new ulong[offset];
+            offset = 0;
+            for (int sq = 0; sq < 64; sq++)
+            {
+                ulong edges = 0xFF818181818181FFUL;
+                BishopMask[sq] = BishopEmpty[sq] & ~edges;
+                BishopOffset[sq] = offset;
+                offset += 1 << BitOperations.PopCount(BishopMask[sq]);
+            }
+            BishopTable = new ulong[offset];
+            for (int sq = 0; sq < 64; sq++)
+            {
+                ulong m = RookMask[sq], sub = 0;
+                do { RookTable[RookOffset[sq] + (int)Bmi2.X64.ParallelBitExtract(sub, m)] = RookRays(sq, sub); sub = (sub - m) & m; } while (sub != 0);
+                m = BishopMask[sq]; sub = 0;
+                do { BishopTable[BishopOffset[sq] + (int)Bmi2.X64.ParallelBitExtract(sub, m)] = BishopRays(sq, sub); sub = (sub - m) & m; } while (sub != 0);
+            }
         }
     }
 
+    private static readonly bool UsePext = Bmi2.X64.IsSupported;
+    private static readonly ulong[] RookMask = new ulong[64];
+    private static readonly ulong[] BishopMask = new ulong[64];
+    private static readonly int[] RookOffset = new int[64];
+    private static readonly int[] BishopOffset = new int[64];
+    private static readonly ulong[] RookTable = [];
+    private static readonly ulong[] BishopTable = [];
+
     private static ulong Bit(int f, int r) => f is >= 0 and < 8 && r is >= 0 and < 8 ? 1UL << (r * 8 + f) : 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Ray(int sq, int dir, ulong occ)
     {
         ulong ray = Rays[dir * 64 + sq];
@@ -74,7 +117,17 @@ internal static class Attacks
         return ray ^ Rays[dir * 64 + b];
     }
 
-    public static ulong Rook(int sq, ulong occ) => Ray(sq, 0, occ) | Ray(sq, 1, occ) | Ray(sq, 4, occ) | Ray(sq, 5, occ);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ulong Rook(int sq, ulong occ) => Bmi2.X64.IsSupported
+        ? RookTable[RookOffset[sq] + (int)Bmi2.X64.ParallelBitExtract(occ, RookMask[sq])]
+        : RookRays(sq, occ);
 
-    public static ulong Bishop(int sq, ulong occ) => Ray(sq, 2, occ) | Ray(sq, 3, occ) | Ray(sq, 6, occ) | Ray(sq, 7, occ);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ulong Bishop(int sq, ulong occ) => Bmi2.X64.IsSupported
+        ? BishopTable[BishopOffset[sq] + (int)Bmi2.X64.ParallelBitExtract(occ, BishopMask[sq])]
+        : BishopRays(sq, occ);
+
+    private static ulong RookRays(int sq, ulong occ) => Ray(sq, 0, occ) | Ray(sq, 1, occ) | Ray(sq, 4, occ) | Ray(sq, 5, occ);
+
+    private static ulong BishopRays(int sq, ulong occ) => Ray(sq, 2, occ) | Ray(sq, 3, occ) | Ray(sq, 6, occ) | Ray(sq, 7, occ);
 }

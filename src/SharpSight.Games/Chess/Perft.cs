@@ -1,16 +1,19 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpSight.Games.Chess;
 
 /// <summary>Move-path enumeration (perft) for checking move generation.</summary>
 public static class Perft
 {
     /// <summary>The number of leaf positions after <paramref name="depth"/> plies; the last ply is counted, not played.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Count(Position position, int depth)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
         if (depth == 0) return 1;
+        if (depth == 1) return position.CountLegalMoves();
         Span<Move> buf = stackalloc Move[Position.MaxMoves];
         int n = position.GenerateLegalMoves(buf);
-        if (depth == 1) return n;
         long total = 0;
         for (int i = 0; i < n; i++) total += Count(position.Play(buf[i]), depth - 1);
         return total;

@@ -25,6 +25,7 @@ public sealed partial class Position
         return (Attacks.RookEmpty[sq] & rq) != 0 && (Attacks.Rook(sq, occ) & rq) != 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong Checkers()
     {
         bool white = _side == Color.White;
@@ -58,6 +59,7 @@ public sealed partial class Position
     public IReadOnlyList<string> LegalMovesSan() => LegalMoves().Select(ToSan).ToArray();
 
     /// <summary>Writes the legal moves into <paramref name="moves"/> (at least <see cref="MaxMoves"/> long) and returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int GenerateLegalMoves(Span<Move> moves)
     {
         bool white = _side == Color.White;
@@ -167,6 +169,123 @@ public sealed partial class Position
         return n;
     }
 
+    /// <summary>The number of legal moves, as <see cref="GenerateLegalMoves"/> would return, without listing them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal int CountLegalMoves()
+    {
+        bool white = _side == Color.White;
+        ulong us = white ? _white : _black, them = white ? _black : _white, occ = us | them;
+        Color enemy = white ? Color.Black : Color.White;
+        int k = BitOperations.TrailingZeroCount(_types[6] & us);
+        int n = 0;
+        ulong checkers = Checkers();
+
+        ulong occNoKing = occ ^ (1UL << k);
+        for (ulong t = Attacks.King[k] & ~us; t != 0; t &= t - 1)
+            if (!AttackedBy(BitOperations.TrailingZeroCount(t), enemy, occNoKing)) n++;
+        if (BitOperations.PopCount(checkers) > 1) return n;
+
+        ulong target = ~us;
+        if (checkers != 0) target &= Attacks.Between[k * 64 + BitOperations.TrailingZeroCount(checkers)] | checkers;
+
+        ulong pinned = 0;
+        ulong snipers = ((Attacks.RookEmpty[k] & (_types[4] | _types[5])) | (Attacks.BishopEmpty[k] & (_types[3] | _types[5]))) & them;
+        for (; snipers != 0; snipers &= snipers - 1)
+        {
+            int s = BitOperations.TrailingZeroCount(snipers);
+            ulong b = Attacks.Between[k * 64 + s] & occ;
+            if (b != 0 && (b & (b - 1)) == 0 && (b & us) != 0) pinned |= b;
+        }
+
+        for (ulong f = _types[2] & us & ~pinned; f != 0; f &= f - 1)
+            n += BitOperations.PopCount(Attacks.Knight[BitOperations.TrailingZeroCount(f)] & target);
+        for (ulong f = (_types[3] | _types[5]) & us; f != 0; f &= f - 1)
+        {
+            int from = BitOperations.TrailingZeroCount(f);
+            ulong a = Attacks.Bishop(from, occ) & target;
+            if ((pinned & (1UL << from)) != 0) a &= Attacks.Line[k * 64 + from];
+            n += BitOperations.PopCount(a);
+        }
+        for (ulong f = (_types[4] | _types[5]) & us; f != 0; f &= f - 1)
+        {
+            int from = BitOperations.TrailingZeroCount(f);
+            ulong a = Attacks.Rook(from, occ) & target;
+            if ((pinned & (1UL << from)) != 0) a &= Attacks.Line[k * 64 + from];
+            n += BitOperations.PopCount(a);
+        }
+
+        // Pawns: unpinned ones set-wise, pinned ones one by one.
+        ulong pawns = _types[1] & us;
+        ulong lastRank = white ? 0xFF00000000000000UL : 0xFFUL;
+        ulong empty = ~occ;
+        ulong free = pawns & ~pinned;
+        const ulong notA = 0xFEFEFEFEFEFEFEFEUL, notH = 0x7F7F7F7F7F7F7F7FUL;
+        ulong one, two, capL, capR;
+        if (white)
+        {
+            one = (free << 8) & empty;
+            two = ((one & 0xFF0000UL) << 8) & empty & target;
+            capL = ((free & notA) << 7) & them;
+            capR = ((free & notH) << 9) & them;
+        }
+        else
+        {
+            one = (free >> 8) & empty;
+            two = ((one & 0xFF0000000000UL) >> 8) & empty & target;
+            capL = ((free & notA) >> 9) & them;
+            capR = ((free & notH) >> 7) & them;
+        }
+        one &= target; capL &= target; capR &= target;
+        n += BitOperations.PopCount(one & ~lastRank) + BitOperations.PopCount(two)
+           + BitOperations.PopCount(capL & ~lastRank) + BitOperations.PopCount(capR & ~lastRank)
+           + 4 * (BitOperations.PopCount(one & lastRank) + BitOperations.PopCount(capL & lastRank) + BitOperations.PopCount(capR & lastRank));
+
+        int up = white ? 8 : -8;
+        ulong startRank = white ? 0xFF00UL : 0xFF000000000000UL;
+        for (ulong f = pawns & pinned; f != 0; f &= f - 1)
+        {
+            int from = BitOperations.TrailingZeroCount(f);
+            ulong fromBB = 1UL << from;
+            ulong allowed = target & Attacks.Line[k * 64 + from];
+            int o = from + up;
+            if ((occ & (1UL << o)) == 0)
+            {
+                if ((allowed & (1UL << o)) != 0) n += ((1UL << o) & lastRank) != 0 ? 4 : 1;
+                int t2 = o + up;
+                if ((fromBB & startRank) != 0 && (occ & (1UL << t2)) == 0 && (allowed & (1UL << t2)) != 0) n++;
+            }
+            ulong c = Attacks.Pawn[(white ? 0 : 64) + from] & them & allowed;
+            n += BitOperations.PopCount(c & ~lastRank) + 4 * BitOperations.PopCount(c & lastRank);
+        }
+        if (_ep >= 0)
+        {
+            for (ulong f = Attacks.Pawn[(white ? 64 : 0) + _ep] & pawns; f != 0; f &= f - 1)
+            {
+                int from = BitOperations.TrailingZeroCount(f);
+                int capSq = _ep - up;
+                ulong occ2 = (occ ^ (1UL << from) ^ (1UL << capSq)) | (1UL << _ep);
+                ulong attackers =
+                    (Attacks.Bishop(k, occ2) & (_types[3] | _types[5]) & them)
+                  | (Attacks.Rook(k, occ2) & (_types[4] | _types[5]) & them)
+                  | (Attacks.Knight[k] & _types[2] & them)
+                  | (Attacks.Pawn[(white ? 0 : 64) + k] & _types[1] & them & ~(1UL << capSq));
+                if (attackers == 0) n++;
+            }
+        }
+        if (checkers == 0 && _castling != CastlingRights.None)
+        {
+            CastlingRights ks = white ? CastlingRights.WhiteKingside : CastlingRights.BlackKingside;
+            CastlingRights qs = white ? CastlingRights.WhiteQueenside : CastlingRights.BlackQueenside;
+            if ((_castling & ks) != 0 && (occ & (3UL << (k + 1))) == 0
+                && !AttackedBy(k + 1, enemy, occ) && !AttackedBy(k + 2, enemy, occ))
+                n++;
+            if ((_castling & qs) != 0 && (occ & (7UL << (k - 3))) == 0
+                && !AttackedBy(k - 1, enemy, occ) && !AttackedBy(k - 2, enemy, occ))
+                n++;
+        }
+        return n;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int AddAll(Span<Move> moves, int n, int from, ulong targets, ulong them)
     {
@@ -178,6 +297,7 @@ public sealed partial class Position
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AddPromotions(Span<Move> moves, int n, int from, int to, MoveFlags flags)
     {
         moves[n++] = new Move(from, to, PieceType.Queen, flags);

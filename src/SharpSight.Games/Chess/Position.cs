@@ -137,6 +137,7 @@ public sealed partial class Position
     /// Returns the position after a move. The move is assumed legal (take it from <see cref="LegalMoves"/>,
     /// <see cref="ParseSan"/> or <see cref="ParseUci"/>); castling and en passant are recognised from the squares.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Position Play(Move move)
     {
         var p = (Position)MemberwiseClone();
@@ -144,6 +145,7 @@ public sealed partial class Position
         return p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Apply(Move move)
     {
         int from = move.From, to = move.To;

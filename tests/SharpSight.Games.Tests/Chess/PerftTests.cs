@@ -73,4 +73,26 @@ public class PerftTests(ITestOutputHelper output)
         Assert.Equal(2039, divide.Sum(kv => kv.Value));
         Assert.Contains(divide, kv => kv.Key.ToUci() == "e1g1" && (kv.Key.Flags & MoveFlags.Castle) != 0);
     }
+
+    [Fact]
+    public void LeafCountMatchesListedMovesInRandomGames()
+    {
+        // Perft counts the last ply without listing the moves; check that count against the listed moves.
+        var rng = new Random(12345);
+        string[] starts = [Position.StartFen, Kiwipete, Pos3, Pos4, Pos4Mirrored, Pos5, Pos6];
+        int positions = 0;
+        for (int game = 0; game < 300; game++)
+        {
+            var p = Position.FromFen(starts[game % starts.Length]);
+            for (int ply = 0; ply < 200; ply++)
+            {
+                var moves = p.LegalMoves();
+                Assert.True(moves.Count == Perft.Count(p, 1), p.ToFen());
+                positions++;
+                if (moves.Count == 0) break;
+                p = p.Play(moves[rng.Next(moves.Count)]);
+            }
+        }
+        Assert.True(positions > 10000);
+    }
 }
