@@ -36,7 +36,10 @@ internal static class GamesBenchmark
 
     private static (long Nodes, double Seconds) Time(Func<long> perft)
     {
-        perft();   // warm-up (JIT)
+        // Warm up for at least a second: .NET recompiles hot code with full optimisation only after ~100 ms of calls,
+        // and a single short warm-up run would leave the timed run in first-tier code.
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 1.0) perft();
         var watch = Stopwatch.StartNew();
         long nodes = perft();
         return (nodes, watch.Elapsed.TotalSeconds);
