@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using SharpSight.Games.Othello;
+using SharpSight.Games.Training;
+using SharpSight.Models.Modules;
 
 namespace SharpSight.Cli.Commands;
 
@@ -12,7 +14,73 @@ internal static class GamesCommand
     {
         Perft(),
         Generate(),
+        Train(),
+        Probe(),
     };
+
+    private static Command Train()
+    {
+        var preset = new Option<string>("--preset") { Description = "small (≤ 10 min on 2 cores), medium (≤ 60 min), paper (8 layers, d_model 512)", DefaultValueFactory = _ => "small" };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Training folder: checkpoints and preset.json; an existing one is resumed", Required = true };
+        var steps = new Option<int?>("--steps") { Description = "Override the preset's step count (continue a run further)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the games and the data order", DefaultValueFactory = _ => 0UL };
+        var command = new Command("train", "Train an Othello model from scratch on seeded random games (resumable; Ctrl+C saves a checkpoint)") { preset, outDir, steps, seed };
+        CommandRunner.SetBody(command, (parsed, output) =>
+        {
+            OthelloPreset chosen = OthelloPresets.Named(parsed.GetValue(preset)!);
+            ulong gameSeed = parsed.GetValue(seed);
+            chosen = chosen with { Options = chosen.Options with { Seed = gameSeed, Steps = parsed.GetValue(steps) ?? chosen.Options.Steps } };
+            string folder = parsed.GetValue(outDir)!.FullName;
+            OthelloPresets.Record(folder, chosen);
+
+            output.WriteLine($"preset {chosen.Name}: {chosen.Layers} layers, d_model {chosen.DModel}, {chosen.Heads} heads, {chosen.Options.Objective} objective, " +
+                $"{chosen.Options.Steps} steps of {chosen.Options.BatchSize} games, {chosen.Games:N0} random games (seed {gameSeed})");
+            var train = new OthelloTrainingData([.. OthelloRandomGames.Generate(chosen.Games, gameSeed)]);
+            var heldOut = new OthelloTrainingData([.. OthelloRandomGames.Generate(1000, gameSeed + 1)]);
+            using var model = new TransformerModel(chosen.Config);
+            SharpSight.Models.Testbeds.RandomWeights.Initialize(model, (long)gameSeed);
+
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                TrainingRun run = TrainingDisplay.Run(output, chosen.Options.Steps,
+                    progress => GameModelTrainer.Train(model, train, chosen.Options, folder, progress, cancel.Token));
+                output.WriteLine(run.Completed ? $"done at step {chosen.Options.Steps}" : "stopped; run the same command to resume");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"legal-move rate on 1,000 held-out random games: {GameModelTrainer.LegalMoveRate(model, heldOut):P2}"));
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+
+    private static Command Probe()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "A training folder written by 'games train'", Required = true };
+        var games = new Option<int>("--games") { Description = "Random games to probe on (80% train, 20% test)", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the probe games", DefaultValueFactory = _ => 12345UL };
+        var command = new Command("probe", "Linear probes of the board (empty / mine / theirs) at every layer, beside a random-init control") { model, games, seed };
+        CommandRunner.SetBody(command, (parsed, output) =>
+        {
+            using var trained = OthelloPresets.Load(parsed.GetValue(model)!.FullName);
+            using var control = new TransformerModel(trained.Config);
+            SharpSight.Models.Testbeds.RandomWeights.Initialize(control, seed: 7);
+            var probeGames = OthelloRandomGames.Generate(parsed.GetValue(games), parsed.GetValue(seed)).ToArray();
+            string[] hooks = ["hook_embed", .. Enumerable.Range(0, trained.Config.Layers).Select(l => $"blocks.{l}.hook_resid_post")];
+            var results = SharpSight.Evals.Probing.OthelloBoardProbe.ByHook(trained, probeGames, hooks);
+            var baseline = SharpSight.Evals.Probing.OthelloBoardProbe.ByHook(control, probeGames, hooks);
+            output.WriteLine($"{"hook point",-26} {"all squares",12} {"occupied",10}   {"control all",12} {"control occ.",12}");
+            for (int i = 0; i < hooks.Length; i++)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{hooks[i],-26} {results[i].Accuracy,12:P1} {results[i].OccupiedAccuracy,10:P1}   {baseline[i].Accuracy,12:P1} {baseline[i].OccupiedAccuracy,12:P1}"));
+        });
+        return command;
+    }
 
     private static Command Perft()
     {

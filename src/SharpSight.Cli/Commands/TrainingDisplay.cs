@@ -1,0 +1,44 @@
+using System.Globalization;
+using SharpSight.Games.Training;
+using Spectre.Console;
+
+namespace SharpSight.Cli.Commands;
+
+/// <summary>
+/// Shows training progress: a live bar (loss, tokens/s, ETA) in a terminal, or a plain line every tenth of the run when
+/// the output is redirected or captured.
+/// </summary>
+internal static class TrainingDisplay
+{
+    public static TrainingRun Run(TextWriter output, long totalSteps, Func<IProgress<TrainingProgress>, TrainingRun> train)
+    {
+        bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        if (!live) return train(new PlainProgress(output, totalSteps));
+        TrainingRun? run = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask("training", maxValue: totalSteps);
+                run = train(new Progress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Step;
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  {p.TokensPerSecond:N0} tokens/s");
+                }));
+            });
+        return run!;
+    }
+
+    private sealed class PlainProgress(TextWriter output, long totalSteps) : IProgress<TrainingProgress>
+    {
+        private long _nextReport = Math.Max(1, totalSteps / 10);
+
+        public void Report(TrainingProgress p)
+        {
+            if (p.Step < _nextReport && p.Step != p.TotalSteps) return;
+            _nextReport = p.Step + Math.Max(1, totalSteps / 10);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  {p.TokensPerSecond:N0} tokens/s  ETA {p.Remaining:hh\\:mm\\:ss}"));
+        }
+    }
+}
