@@ -11,6 +11,9 @@ public sealed class GamesTrainingCommandTests : CliHarness
         Assert.Contains("done at step 4", output);
         Assert.Contains("legal-move rate on 1,000 held-out random games", output);
         Assert.True(File.Exists(Path.Combine(folder, "latest.json")));
+        (code, output, error) = Run("inspect", "--model", Path.Combine(folder, "model"));   // the exported Hugging Face folder
+        Assert.True(code == 0, error);
+        Assert.Contains("vocab 61", output);
 
         // Continue the same run further: it resumes from step 4.
         (code, output, error) = Run("games", "train", "--preset", "small", "--steps", "6", "--out", folder);

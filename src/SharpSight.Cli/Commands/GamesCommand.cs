@@ -48,6 +48,9 @@ internal static class GamesCommand
                 TrainingRun run = TrainingDisplay.Run(output, chosen.Options.Steps,
                     progress => GameModelTrainer.Train(model, train, chosen.Options, folder, progress, cancel.Token));
                 output.WriteLine(run.Completed ? $"done at step {chosen.Options.Steps}" : "stopped; run the same command to resume");
+                string exported = Path.Combine(folder, "model");
+                SharpSight.Models.Loading.Gpt2Export.Write(model, exported);
+                output.WriteLine($"wrote {exported} (Hugging Face GPT-2 layout: sharpsight inspect / trace --model {exported})");
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"legal-move rate on 1,000 held-out random games: {GameModelTrainer.LegalMoveRate(model, heldOut):P2}"));
             }
