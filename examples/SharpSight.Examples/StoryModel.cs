@@ -21,9 +21,7 @@ internal sealed class StoryModel : IDisposable
 
     public static StoryModel Load()
     {
-        string home = Environment.GetEnvironmentVariable("SHARPSIGHT_HOME") is { Length: > 0 } h ? h
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "sharpsight");
-        string folder = Path.Combine(home, "stories260K");
+        string folder = Path.Combine(BuiltinModels.DefaultCacheRoot(), "stories260K");
         if (!File.Exists(Path.Combine(folder, "config.json")))
         {
             string data = SharedData("models/llama2c-stories260K");

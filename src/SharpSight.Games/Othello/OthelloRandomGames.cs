@@ -1,3 +1,4 @@
+using SharpSight.Models.Generation;
 using System.Numerics;
 using System.Runtime.Intrinsics.X86;
 
@@ -17,11 +18,11 @@ public sealed class OthelloRandomGames
     /// <param name="seed">Any 64-bit seed.</param>
     public OthelloRandomGames(ulong seed)
     {
-        ulong x = seed;
-        s0 = SplitMix(ref x);
-        s1 = SplitMix(ref x);
-        s2 = SplitMix(ref x);
-        s3 = SplitMix(ref x);
+        var seeder = new SplitMix64(seed);
+        s0 = seeder.NextUInt64();
+        s1 = seeder.NextUInt64();
+        s2 = seeder.NextUInt64();
+        s3 = seeder.NextUInt64();
     }
 
     /// <summary><paramref name="count"/> games from a new generator seeded with <paramref name="seed"/>, generated lazily.</summary>
@@ -101,13 +102,5 @@ public sealed class OthelloRandomGames
         s2 ^= t;
         s3 = BitOperations.RotateLeft(s3, 45);
         return result;
-    }
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

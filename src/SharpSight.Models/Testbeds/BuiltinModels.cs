@@ -92,7 +92,8 @@ public static class BuiltinModels
         AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static string DefaultCacheRoot() =>
+    /// <summary>Where SharpSight keeps generated and imported models: $SHARPSIGHT_HOME, or ~/.cache/sharpsight.</summary>
+    public static string DefaultCacheRoot() =>
         Environment.GetEnvironmentVariable("SHARPSIGHT_HOME") is { Length: > 0 } home ? home
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "sharpsight");
 }

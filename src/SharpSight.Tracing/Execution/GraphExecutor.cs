@@ -19,6 +19,7 @@ public sealed class GraphExecutor
     private readonly TraceInputs _inputs;
     private readonly Tensor?[] _values;
     private readonly Dictionary<string, Tensor> _gradientSources = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _gradientHooks;   // hooks some gradient is taken with respect to
     private readonly List<int>[] _at;   // per hook order: the reads, computations and writes that happen there, in graph order
 
     private GraphExecutor(TransformerModel model, GraphPlan plan, TraceInputs inputs)
@@ -27,6 +28,7 @@ public sealed class GraphExecutor
         _plan = plan;
         _inputs = inputs;
         _values = new Tensor?[plan.Graph.Nodes.Count];
+        _gradientHooks = [.. plan.Graph.Nodes.OfType<GradNode>().Select(g => g.Hook)];
         _at = Enumerable.Range(0, model.Hooks.Count).Select(_ => new List<int>()).ToArray();
         foreach (GraphNode node in plan.Graph.Nodes)
             if (node is ReadNode or WriteNode or OpNode or CallbackNode && plan.Times[node.Id] >= 0 && plan.Times[node.Id] != GraphPlan.AfterBackward)
@@ -123,7 +125,7 @@ public sealed class GraphExecutor
     {
         int order = _plan.HookOrder[hook.Name];
         Tensor x = activation;
-        if (_plan.Graph.Nodes.Any(n => n is GradNode g && g.Hook == hook.Name))
+        if (_gradientHooks.Contains(hook.Name))
         {
             // Gradients are taken with respect to this value; make it part of the autograd graph if it is not yet.
             if (!x.requires_grad) x = x.detach().requires_grad_(true);
