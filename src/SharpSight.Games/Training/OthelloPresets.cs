@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace SharpSight.Games.Training;
 
 /// <summary>A named Othello model shape and training recipe.</summary>
-/// <param name="Name">small, medium or paper.</param>
+/// <param name="Name">small, medium, lab or paper.</param>
 /// <param name="Layers">Blocks.</param>
 /// <param name="DModel">Residual width.</param>
 /// <param name="Heads">Attention heads.</param>
@@ -39,7 +39,14 @@ public static class OthelloPresets
 
     /// <summary>medium: at most about 60 minutes on 2 CPU cores (legal-move objective).</summary>
     public static OthelloPreset Medium { get; } = new("medium", 6, 256, 8, 400_000,
-        new TrainingOptions { Steps = 6000, BatchSize = 64, LearningRate = 1e-3, WarmupSteps = 300, Objective = TrainingObjective.LegalMoves, CheckpointEvery = 250 });
+        new TrainingOptions { Steps = 3000, BatchSize = 64, LearningRate = 1e-3, WarmupSteps = 300, Objective = TrainingObjective.LegalMoves, CheckpointEvery = 250 });
+
+    /// <summary>
+    /// lab: the laboratory model shipped in the repository: medium's shape (19 MB of fp32 weights, under the 20 MB cap)
+    /// trained longer on more games (legal-move objective); about 80 minutes on 2 CPU cores, resumable.
+    /// </summary>
+    public static OthelloPreset Lab { get; } = new("lab", 6, 256, 8, 1_000_000,
+        new TrainingOptions { Steps = 7000, BatchSize = 64, LearningRate = 1e-3, WarmupSteps = 300, Objective = TrainingObjective.LegalMoves, CheckpointEvery = 250 });
 
     /// <summary>paper: the published shape (8 layers, d_model 512, 8 heads), next-token prediction; runs as long as it takes, resumably.</summary>
     public static OthelloPreset Paper { get; } = new("paper", 8, 512, 8, 2_000_000,
@@ -50,8 +57,9 @@ public static class OthelloPresets
     {
         "small" => Small,
         "medium" => Medium,
+        "lab" => Lab,
         "paper" => Paper,
-        _ => throw new ArgumentException($"preset '{name}' is not one of small, medium, paper"),
+        _ => throw new ArgumentException($"preset '{name}' is not one of small, medium, lab, paper"),
     };
 
     private sealed record PresetFile(string Preset, int Layers, int DModel, int Heads, int Games, int Steps, int BatchSize, double LearningRate,
