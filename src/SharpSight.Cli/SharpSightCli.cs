@@ -19,6 +19,7 @@ public static class SharpSightCli
             TraceCommand.Create(),
             ImportCommand.Create(),
             GamesCommand.Create(),
+            DemoCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -26,11 +26,24 @@ public sealed class GamesTrainingCommandTests : CliHarness
         Assert.Contains("control all", output);
         foreach (string hook in new[] { "hook_embed", "blocks.0.hook_resid_post", "blocks.3.hook_resid_post" })
             Assert.Contains(hook, output);
+
+        // eval takes the exported Hugging Face folder as well as the training folder.
+        (code, output, error) = Run("games", "eval", "--model", Path.Combine(folder, "model"), "--games", "20", "--championship-games", "30");
+        Assert.True(code == 0, error);
+        Assert.Contains("20 held-out random games", output);
+        Assert.Contains("30 championship games", output);
+
+        (code, output, error) = Run("demo", "--model", folder, "--games", "20", "--championship-games", "10", "--probe-games", "20");
+        Assert.True(code == 0, error);
+        foreach (string line in new[] { "1. Play", "20 held-out random games", "10 championship games", "2. Probe", "blocks.3.hook_resid_post", "best: " })
+            Assert.Contains(line, output);
     }
 
     [Theory]
-    [InlineData(new[] { "games", "train", "--preset", "huge", "--out", "x" }, "preset 'huge' is not one of small, medium, paper")]
-    [InlineData(new[] { "games", "probe", "--model", "/no/such/run" }, "not a training folder with a checkpoint")]
+    [InlineData(new[] { "games", "train", "--preset", "huge", "--out", "x" }, "preset 'huge' is not one of small, medium, lab, paper")]
+    [InlineData(new[] { "games", "probe", "--model", "/no/such/run" }, "/no/such/run: model folder not found")]
+    [InlineData(new[] { "games", "eval", "--model", "/no/such/run" }, "/no/such/run: model folder not found")]
+    [InlineData(new[] { "demo", "--games", "0" }, "--games must be positive, got 0")]
     public void Bad_input_gives_one_line(string[] args, string expected)
     {
         var (code, _, error) = Run(args);

@@ -16,6 +16,7 @@ internal static class GamesCommand
         Generate(),
         Train(),
         Probe(),
+        Evaluate(),
     };
 
     private static Command Train()
@@ -64,13 +65,13 @@ internal static class GamesCommand
 
     private static Command Probe()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "A training folder written by 'games train'", Required = true };
+        var model = ModelFolderOption();
         var games = new Option<int>("--games") { Description = "Random games to probe on (80% train, 20% test)", DefaultValueFactory = _ => 1000 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the probe games", DefaultValueFactory = _ => 12345UL };
         var command = new Command("probe", "Linear probes of the board (empty / mine / theirs) at every layer, beside a random-init control") { model, games, seed };
         CommandRunner.SetBody(command, (parsed, output) =>
         {
-            using var trained = OthelloPresets.Load(parsed.GetValue(model)!.FullName);
+            using var trained = SharpSight.Games.Laboratory.OthelloLaboratory.LoadModel(ModelFolder(parsed, model));
             using var control = new TransformerModel(trained.Config);
             SharpSight.Models.Testbeds.RandomWeights.Initialize(control, seed: 7);
             var probeGames = OthelloRandomGames.Generate(parsed.GetValue(games), parsed.GetValue(seed)).ToArray();
@@ -84,6 +85,36 @@ internal static class GamesCommand
         });
         return command;
     }
+
+    private static Command Evaluate()
+    {
+        var model = ModelFolderOption();
+        var games = new Option<int>("--games") { Description = "Held-out random games to score", DefaultValueFactory = _ => 2000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the held-out random games (not the training seed)", DefaultValueFactory = _ => 20_261_125UL };
+        var championship = new Option<FileInfo?>("--championship") { Description = "eOthello championship CSV (default: shared/data's othello_dataset.csv when found)" };
+        var limit = new Option<int?>("--championship-games") { Description = "Score only the first N championship games (default all)" };
+        var command = new Command("eval", "Legal-move rate of an Othello model on held-out random games and on real championship games") { model, games, seed, championship, limit };
+        CommandRunner.SetBody(command, (parsed, output) =>
+        {
+            using var trained = SharpSight.Games.Laboratory.OthelloLaboratory.LoadModel(ModelFolder(parsed, model));
+            int count = parsed.GetValue(games);
+            if (count < 1) throw new ArgumentException($"--games must be positive, got {count}");
+            WriteReport(output, SharpSight.Games.Laboratory.LegalMoveEvaluation.OnRandomGames(trained, count, parsed.GetValue(seed)));
+            string? csv = parsed.GetValue(championship)?.FullName ?? SharpSight.Games.Laboratory.OthelloLaboratory.FindChampionshipGames();
+            if (csv is null) output.WriteLine("championship games: not found; pass --championship FILE");
+            else WriteReport(output, SharpSight.Games.Laboratory.LegalMoveEvaluation.OnChampionshipGames(trained, csv, parsed.GetValue(limit)));
+        });
+        return command;
+    }
+
+    private static void WriteReport(TextWriter output, SharpSight.Games.Laboratory.LegalMoveReport report) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Games:N0} {report.Source} ({report.Positions:N0} positions): legal-move rate {report.Rate:P2}"));
+
+    private static Option<DirectoryInfo?> ModelFolderOption() =>
+        new("--model") { Description = "A training folder of 'games train' or a model folder (default: the shipped laboratory model)" };
+
+    private static string ModelFolder(ParseResult parsed, Option<DirectoryInfo?> option) =>
+        parsed.GetValue(option)?.FullName ?? SharpSight.Games.Laboratory.OthelloLaboratory.DefaultFolder();
 
     private static Command Perft()
     {
