@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using SharpSight.Core.Runtime;
 using SharpSight.Models.Architecture;
@@ -27,14 +26,15 @@ internal static class ForwardBenchmark
         RandomWeights.Initialize(model, seed: 0);
         using Tensor ids = randint(0, config.VocabSize, [batch, seq], dtype: ScalarType.Int64, generator: new Generator(1));
 
-        double forward = Median(repeats, () =>
+        double forward = MatmulBound.Median(repeats, () =>
         {
             using var noGrad = no_grad();
             using Tensor logits = model.Forward(ids);
         });
-        double matmulBound = MatmulBoundSeconds(config, batch, seq, repeats);
-        double peakGflops = PeakMatmulGflops(repeats);
-        double flops = ForwardMatmulFlops(config, batch, seq);
+        Product[] products = MatmulBound.Forward(config, batch, seq);
+        double matmulBound = MatmulBound.Seconds(products, (long)batch * config.Heads, repeats);
+        double peakGflops = MatmulBound.PeakGflops(repeats);
+        double flops = products.Sum(p => p.Flops);
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"forward             {forward * 1000:F1} ms  ({batch * seq / forward:F0} tokens/s, {flops / forward / 1e9:F1} GFLOP/s)"));
@@ -44,69 +44,6 @@ internal static class ForwardBenchmark
         Console.WriteLine(string.Create(inv, $"fraction of machine matmul peak: {flops / forward / 1e9 / peakGflops:F3}"));
         Console.WriteLine(string.Create(inv, $"peak memory (VmHWM): {PeakResidentMiB():F0} MiB; parameters {model.ParameterCount * 4 / 1048576.0:F0} MiB"));
         return 0;
-    }
-
-    // Every matrix product of one forward pass: (rows, inner, columns, count).
-    private static (long M, long K, long N, long Count)[] Products(TransformerConfig c, int batch, int seq)
-    {
-        long tokens = (long)batch * seq;
-        long heads = (long)batch * c.Heads;
-        return
-        [
-            (tokens, c.DModel, 3L * c.DModel, c.Layers),      // qkv
-            (tokens, c.DModel, c.DModel, c.Layers),           // attention out
-            (tokens, c.DModel, c.DMlp, c.Layers),             // mlp in
-            (tokens, c.DMlp, c.DModel, c.Layers),             // mlp out
-            (seq, c.HeadDim, seq, heads * c.Layers),          // q k^T per head
-            (seq, seq, c.HeadDim, heads * c.Layers),          // pattern v per head
-            (tokens, c.DModel, c.VocabSize, 1),               // unembed
-        ];
-    }
-
-    private static double ForwardMatmulFlops(TransformerConfig c, int batch, int seq) =>
-        Products(c, batch, seq).Sum(p => 2.0 * p.M * p.K * p.N * p.Count);
-
-    private static double MatmulBoundSeconds(TransformerConfig c, int batch, int seq, int repeats)
-    {
-        double total = 0;
-        long heads = (long)batch * c.Heads;
-        foreach (var (m, k, n, count) in Products(c, batch, seq))
-        {
-            bool perHead = count >= heads && m == seq;
-            if (perHead)
-            {
-                // Attention products run batched over heads, as in the model: one bmm per layer.
-                using Tensor a = randn(heads, m, k), b = randn(heads, k, n);
-                total += Median(repeats, () => { using Tensor r = bmm(a, b); }) * (count / heads);
-            }
-            else
-            {
-                using Tensor a = randn(m, k), b = randn(n, k);
-                total += Median(repeats, () => { using Tensor r = nn.functional.linear(a, b); }) * count;
-            }
-        }
-        return total;
-    }
-
-    private static double PeakMatmulGflops(int repeats)
-    {
-        using Tensor a = randn(2048, 2048), b = randn(2048, 2048);
-        double seconds = Median(repeats, () => { using Tensor r = matmul(a, b); });
-        return 2.0 * 2048 * 2048 * 2048 / seconds / 1e9;
-    }
-
-    private static double Median(int repeats, Action action)
-    {
-        action(); // warm-up
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            times[i] = watch.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
     }
 
     private static double PeakResidentMiB()

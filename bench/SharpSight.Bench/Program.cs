@@ -8,6 +8,7 @@ return which switch
     "decode" => DecodeBenchmark.Run(args.Skip(1).ToArray()),
     "trace" => TraceBenchmark.Run(args.Skip(1).ToArray()),
     "games" => GamesBenchmark.Run(args.Skip(1).ToArray()),
+    "training" => TrainingBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -17,5 +18,6 @@ static int Usage()
     Console.Error.WriteLine("       SharpSight.Bench decode [--prompt 64] [--tokens 64] [--batch 1]");
     Console.Error.WriteLine("       SharpSight.Bench trace [--batch 8] [--seq 128] [--repeats 7]");
     Console.Error.WriteLine("       SharpSight.Bench games");
+    Console.Error.WriteLine("       SharpSight.Bench training [--preset small|medium|lab|paper] [--steps 20]");
     return 2;
 }

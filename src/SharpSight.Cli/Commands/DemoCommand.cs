@@ -11,8 +11,8 @@ namespace SharpSight.Cli.Commands;
 
 /// <summary>
 /// `sharpsight demo`: the end-to-end Othello pipeline on the shipped laboratory model: how well it plays (legal-move
-/// rates on held-out random games and on real championship games), and what it knows (linear probes of the board by
-/// layer, beside a random-init control).
+/// rates on held-out random games and on real championship games), what it knows (linear probes of the board by
+/// layer, beside a random-init control), and whether it uses it (editing the probed board changes its moves).
 /// </summary>
 internal static class DemoCommand
 {
@@ -22,15 +22,16 @@ internal static class DemoCommand
         var games = new Option<int>("--games") { Description = "Held-out random games to score", DefaultValueFactory = _ => 2000 };
         var championship = new Option<int>("--championship-games") { Description = "Championship games to score (0 = none)", DefaultValueFactory = _ => 2000 };
         var probeGames = new Option<int>("--probe-games") { Description = "Random games to probe on (80% fit, 20% scored)", DefaultValueFactory = _ => 1000 };
-        var command = new Command("demo", "The Othello laboratory end to end: legal-move rates and board-state probes of the shipped model")
+        var editCases = new Option<int>("--edits") { Description = "Positions whose board is edited in the residual stream", DefaultValueFactory = _ => 200 };
+        var command = new Command("demo", "The Othello laboratory end to end: legal-move rates, board-state probes and board edits of the shipped model")
         {
-            model, games, championship, probeGames,
+            model, games, championship, probeGames, editCases,
         };
         CommandRunner.SetBody(command, (parsed, output) =>
         {
             var watch = Stopwatch.StartNew();
             int randomGames = Positive(parsed.GetValue(games), "--games"), probed = Positive(parsed.GetValue(probeGames), "--probe-games");
-            int realGames = parsed.GetValue(championship);
+            int realGames = parsed.GetValue(championship), edits = Positive(parsed.GetValue(editCases), "--edits");
             if (realGames < 0) throw new ArgumentException($"--championship-games must be 0 or more, got {realGames}");
             string folder = parsed.GetValue(model)?.FullName ?? OthelloLaboratory.DefaultFolder();
 
@@ -61,6 +62,15 @@ internal static class DemoCommand
                 output.WriteLine(Invariant($"   {hooks[i],-26} {results[i].Accuracy,11:P1} {results[i].OccupiedAccuracy,9:P1}   {baseline[i].Accuracy,11:P1} {baseline[i].OccupiedAccuracy,12:P1}"));
             ProbeAccuracy best = results.MaxBy(r => r.Accuracy)!;
             output.WriteLine(Invariant($"   best: {best.Hook}, {best.Accuracy:P1} of all squares and {best.OccupiedAccuracy:P1} of occupied ones"));
+
+            output.WriteLine();
+            output.WriteLine(Invariant($"3. Edit: flip one square's colour in the residual stream along the probe direction ({edits} positions),"));
+            output.WriteLine("   then count the top-N predicted moves that are illegal on the edited board (N = its legal-move count)");
+            string[] layers = [.. Enumerable.Range(0, trained.Config.Layers).Select(l => $"blocks.{l}.hook_resid_post")];
+            var edited = OthelloBoardEdit.ByHook(trained, probeSet[..(probed * 4 / 5)], probeSet[(probed * 4 / 5)..], layers, edits, seed: DemoSeed);
+            output.WriteLine($"   {"edited at",-26} {"no edit",8} {"probe edit",11} {"random edit",12}");
+            foreach (BoardEditResult result in edited)
+                output.WriteLine(Invariant($"   {result.Hook,-26} {result.ErrorsWithoutEdit,8:F2} {result.ErrorsWithEdit,11:F2} {result.ErrorsWithRandomEdit,12:F2}"));
 
             output.WriteLine();
             output.WriteLine(Invariant($"done in {watch.Elapsed.TotalSeconds:F0} s"));

@@ -21,7 +21,7 @@ internal static class GamesCommand
 
     private static Command Train()
     {
-        var preset = new Option<string>("--preset") { Description = "small (≤ 10 min on 2 cores), medium (≤ 60 min), lab (the shipped laboratory model, ~80 min), paper (8 layers, d_model 512)", DefaultValueFactory = _ => "small" };
+        var preset = new Option<string>("--preset") { Description = "small (≤ 10 min on 2 cores), medium (≤ 60 min), lab (the shipped laboratory model, ~60 min), paper (8 layers, d_model 512)", DefaultValueFactory = _ => "small" };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Training folder: checkpoints and preset.json; an existing one is resumed", Required = true };
         var steps = new Option<int?>("--steps") { Description = "Override the preset's step count (continue a run further)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the games and the data order", DefaultValueFactory = _ => 0UL };

@@ -97,6 +97,25 @@ public sealed class LinearProbe : IDisposable
         return logits.argmax(-1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Class logits [examples, targets, classes] of features [examples, d].</summary>
+    public Tensor Logits(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Logits((features.to(ScalarType.Float32) - _mean) / _scale, _weight, _bias).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The direction [d] in the raw feature space along which class <paramref name="to"/>'s logit of one target rises
+    /// against class <paramref name="from"/>'s: adding α times it raises that logit gap by α times its squared norm.
+    /// </summary>
+    public Tensor Direction(int target, int from, int to)
+    {
+        using var scope = NewDisposeScope();
+        Tensor weights = _weight[target];                                            // [d, classes]
+        return ((weights[.., to] - weights[.., from]) / _scale[0]).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Share of correct predictions, over all targets, or only where <paramref name="mask"/> [examples, targets] is true.</summary>
     public double Accuracy(Tensor features, Tensor labels, Tensor? mask = null)
     {

@@ -43,10 +43,10 @@ public static class OthelloPresets
 
     /// <summary>
     /// lab: the laboratory model shipped in the repository: medium's shape (19 MB of fp32 weights, under the 20 MB cap)
-    /// trained longer on more games (legal-move objective); about 80 minutes on 2 CPU cores, resumable.
+    /// trained longer on more games (legal-move objective); about 60 minutes on 2 idle CPU cores, resumable.
     /// </summary>
     public static OthelloPreset Lab { get; } = new("lab", 6, 256, 8, 1_000_000,
-        new TrainingOptions { Steps = 7000, BatchSize = 64, LearningRate = 1e-3, WarmupSteps = 300, Objective = TrainingObjective.LegalMoves, CheckpointEvery = 250 });
+        new TrainingOptions { Steps = 5000, BatchSize = 64, LearningRate = 1e-3, WarmupSteps = 300, Objective = TrainingObjective.LegalMoves, CheckpointEvery = 250 });
 
     /// <summary>paper: the published shape (8 layers, d_model 512, 8 heads), next-token prediction; runs as long as it takes, resumably.</summary>
     public static OthelloPreset Paper { get; } = new("paper", 8, 512, 8, 2_000_000,
