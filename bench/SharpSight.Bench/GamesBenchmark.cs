@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using SharpSight.Games.Chess;
+using SharpSight.Games.Chess.Datasets;
 using SharpSight.Games.Othello;
 
 namespace SharpSight.Bench;
 
 /// <summary>
 /// Move-generation speed: Othello perft(10) and chess perft(5) from the start position (single thread, bulk counting),
-/// random Othello games per second, and, when Debian's stockfish is installed, stockfish's own `go perft 5` in the same
-/// run (the ratio of our nodes/s to its).
+/// random Othello and chess games per second (chess also written as transcripts), and, when Debian's stockfish is
+/// installed, stockfish's own `go perft 5` in the same run (the ratio of our nodes/s to its).
 /// </summary>
 internal static class GamesBenchmark
 {
@@ -23,6 +24,16 @@ internal static class GamesBenchmark
         var watch = Stopwatch.StartNew();
         int games = OthelloRandomGames.Generate(100_000, 1).Count();
         Console.WriteLine(string.Create(inv, $"othello random games: {games / watch.Elapsed.TotalSeconds:N0} games/s"));
+
+        // Chess random games to the default 600-ply cap (about 350 plies each), then the same games written as transcripts.
+        ChessRandomGames.Generate(2_000, 2).Count(); // warm-up
+        watch.Restart();
+        var chessGames = ChessRandomGames.Generate(20_000, 1).ToList();
+        double generated = chessGames.Count / watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        long characters = chessGames.Sum(g => (long)ChessGameFile.FormatLine(g).Length);
+        Console.WriteLine(string.Create(inv,
+            $"chess random games: {generated:N0} games/s ({chessGames.Average(g => g.Moves.Count):F0} plies each); as transcripts: {chessGames.Count / watch.Elapsed.TotalSeconds:N0} games/s ({characters / chessGames.Count:N0} characters each)"));
 
         (long chessNodes, double chessSeconds) = Time(() => Perft.Count(Position.Start, 5));
         double ours = chessNodes / chessSeconds;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using SharpSight.Games.Chess.Datasets;
+using ChessGame = SharpSight.Games.Chess.ChessGame;
 using SharpSight.Games.Othello;
 using SharpSight.Games.Training;
 using SharpSight.Models.Modules;
@@ -14,6 +16,7 @@ internal static class GamesCommand
     {
         Perft(),
         Generate(),
+        Import(),
         Train(),
         Probe(),
         Evaluate(),
@@ -142,21 +145,66 @@ internal static class GamesCommand
 
     private static Command Generate()
     {
-        var game = new Argument<string>("game") { Description = "othello" };
+        var game = new Argument<string>("game") { Description = "othello or chess" };
         var count = new Option<int>("--count") { Description = "Number of games", DefaultValueFactory = _ => 1000 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0UL };
-        var outFile = new Option<FileInfo>("--out") { Description = "Output file (compact game format, written atomically)", Required = true };
-        var command = new Command("generate", "Generate seeded random legal games into a compact dataset file") { game, count, seed, outFile };
+        var outFile = new Option<FileInfo>("--out") { Description = "Output file, written atomically (othello: compact binary; chess: one transcript per line, gzip when it ends in .gz)", Required = true };
+        var chess = new ChessGenerateOptions();
+        var command = new Command("generate", "Generate seeded games into a dataset file: random legal games, or (chess) engine self-play") { game, count, seed, outFile };
+        foreach (Option option in chess.All) command.Options.Add(option);
         CommandRunner.SetBody(command, (parsed, output) =>
         {
-            if (parsed.GetValue(game) != "othello") throw new ArgumentException($"game '{parsed.GetValue(game)}' is not one of othello");
             int games = parsed.GetValue(count);
             if (games < 1) throw new ArgumentException($"--count must be positive, got {games}");
+            string path = parsed.GetValue(outFile)!.FullName;
+            switch (parsed.GetValue(game))
+            {
+                case "othello":
+                    chess.RefuseAll(parsed, "othello");
+                    var watch = Stopwatch.StartNew();
+                    int written = OthelloGameFile.Write(path, OthelloRandomGames.Generate(games, parsed.GetValue(seed)));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"wrote {written} games to {path} ({new FileInfo(path).Length:N0} bytes, {written / watch.Elapsed.TotalSeconds:N0} games/s)"));
+                    break;
+                case "chess":
+                    chess.Generate(parsed, games, parsed.GetValue(seed), path, output);
+                    break;
+                case var other:
+                    throw new ArgumentException($"game '{other}' is not one of othello, chess");
+            }
+        });
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var game = new Argument<string>("game") { Description = "chess" };
+        var pgn = new Option<FileInfo[]>("--pgn") { Description = "PGN files to import (repeatable; several files may follow one --pgn)", AllowMultipleArgumentsPerToken = true };
+        var csv = new Option<FileInfo[]>("--csv") { Description = "CSV files with a 'transcript' column of PGN text (the chess-GPT evaluation files)", AllowMultipleArgumentsPerToken = true };
+        var outFile = new Option<FileInfo>("--out") { Description = "Output file: one transcript and result per line (gzip when it ends in .gz), written atomically", Required = true };
+        var command = new Command("import", "Import external game collections (PGN, chess-GPT CSV) into the transcript dataset format") { game, pgn, csv, outFile };
+        CommandRunner.SetBody(command, (parsed, output) =>
+        {
+            if (parsed.GetValue(game) != "chess") throw new ArgumentException($"game '{parsed.GetValue(game)}' is not one of chess");
+            (FileInfo File, Func<string, IEnumerable<ChessGame>> Read)[] inputs =
+            [
+                .. (parsed.GetValue(pgn) ?? []).Select(f => (f, (Func<string, IEnumerable<ChessGame>>)ChessGameImport.FromPgn)),
+                .. (parsed.GetValue(csv) ?? []).Select(f => (f, (Func<string, IEnumerable<ChessGame>>)ChessGameImport.FromCsv)),
+            ];
+            if (inputs.Length == 0) throw new ArgumentException("nothing to import: give --pgn FILE... and/or --csv FILE...");
+            foreach (var input in inputs)
+                if (!input.File.Exists) throw new FileNotFoundException($"'{input.File.FullName}' not found", input.File.FullName);
+            var counts = new int[inputs.Length];
+            long plies = 0;
             var watch = Stopwatch.StartNew();
             string path = parsed.GetValue(outFile)!.FullName;
-            int written = OthelloGameFile.Write(path, OthelloRandomGames.Generate(games, parsed.GetValue(seed)));
+            var imported = inputs.SelectMany((input, i) => input.Read(input.File.FullName).Select(g => { counts[i]++; plies += g.Moves.Count; return g; }));
+            int written = ChessGameFile.Write(path, imported);
+            string sources = string.Join(", ", inputs.Select((input, i) => $"{input.File.Name} ({counts[i]})"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {written} games to {path} ({new FileInfo(path).Length:N0} bytes, {written / watch.Elapsed.TotalSeconds:N0} games/s)"));
+                $"imported {written} games ({plies:N0} plies) from {sources}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {path} ({new FileInfo(path).Length:N0} bytes, {written / watch.Elapsed.TotalSeconds:N0} games/s)"));
         });
         return command;
     }

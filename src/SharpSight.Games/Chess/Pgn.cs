@@ -45,8 +45,15 @@ public static class Pgn
         return games[0];
     }
 
-    internal static PgnGame? ReadOne(Lexer lexer, string source, int index, Position? defaultStart = null)
+    /// <param name="lexer">The token source.</param>
+    /// <param name="source">Names the text in error messages.</param>
+    /// <param name="index">The game's 1-based index in the text, named in error messages.</param>
+    /// <param name="defaultStart">The start when there is no FEN tag (default: the standard start).</param>
+    /// <param name="single">True when the text holds one game only (a transcript line, a CSV cell): error messages then
+    /// name "source line N" without the game index.</param>
+    internal static PgnGame? ReadOne(Lexer lexer, string source, int index, Position? defaultStart = null, bool single = false)
     {
+        string game = single ? source : $"{source} game {index}";
         var tags = new List<KeyValuePair<string, string>>();
         var moves = new List<Move>();
         Position? start = null, pos = null;
@@ -58,7 +65,7 @@ public static class Pgn
             if (inMovetext && depth == 0 && lexer.AtTagStart()) break; // next game begins without a result marker
             TokenKind kind; string text; int line;
             try { (kind, text, line) = lexer.Next(); }
-            catch (GameRecordException e) { throw new GameRecordException($"{source} game {index} {e.Message}", e); }
+            catch (GameRecordException e) { throw new GameRecordException($"{game} {e.Message}", e); }
             if (kind == TokenKind.End) { if (!inMovetext && tags.Count == 0) return null; break; }
             if (kind == TokenKind.Tag && !inMovetext)
             {
@@ -70,17 +77,17 @@ public static class Pgn
             switch (kind)
             {
                 case TokenKind.Tag:
-                    throw new GameRecordException($"{source} game {index} line {line}: tag '{text.Replace('\0', ' ')}' inside a variation");
+                    throw new GameRecordException($"{game} line {line}: tag '{text.Replace('\0', ' ')}' inside a variation");
                 case TokenKind.VariationStart: depth++; break;
                 case TokenKind.VariationEnd:
-                    if (--depth < 0) throw new GameRecordException($"{source} game {index} line {line}: ')' without '('");
+                    if (--depth < 0) throw new GameRecordException($"{game} line {line}: ')' without '('");
                     break;
                 case TokenKind.Result:
                     if (depth == 0) result = text;
                     break;
                 case TokenKind.Move:
                     if (depth > 0) break;
-                    if (pos is null) pos = start = StartOf(tags, source, index, defaultStart);
+                    if (pos is null) pos = start = StartOf(tags, game, defaultStart);
                     try
                     {
                         Move m = pos.ParseSan(text);
@@ -89,27 +96,27 @@ public static class Pgn
                     }
                     catch (GameRecordException e)
                     {
-                        throw new GameRecordException($"{source} game {index} line {line}: {e.Message}", e);
+                        throw new GameRecordException($"{game} line {line}: {e.Message}", e);
                     }
                     break;
             }
             if (result is not null) break;
         }
-        if (depth > 0) throw new GameRecordException($"{source} game {index}: unclosed variation '(' at the end of the game");
-        start ??= StartOf(tags, source, index, defaultStart);
+        if (depth > 0) throw new GameRecordException($"{game}: unclosed variation '(' at the end of the game");
+        start ??= StartOf(tags, game, defaultStart);
         result ??= NormalizeResult(tags.FirstOrDefault(t => t.Key == "Result").Value) ?? "*";
         return new PgnGame(tags, start, moves, result);
     }
 
     private static string? NormalizeResult(string? r) => r is "1-0" or "0-1" or "1/2-1/2" or "*" ? r : null;
 
-    private static Position StartOf(List<KeyValuePair<string, string>> tags, string source, int index, Position? defaultStart)
+    private static Position StartOf(List<KeyValuePair<string, string>> tags, string game, Position? defaultStart)
     {
         foreach (var kv in tags)
         {
             if (kv.Key != "FEN") continue;
             try { return Position.FromFen(kv.Value); }
-            catch (GameRecordException e) { throw new GameRecordException($"{source} game {index}: FEN tag: {e.Message}", e); }
+            catch (GameRecordException e) { throw new GameRecordException($"{game}: FEN tag: {e.Message}", e); }
         }
         return defaultStart ?? Position.Start;
     }
@@ -185,9 +192,10 @@ public static class Pgn
     internal enum TokenKind { End, Tag, Move, Result, VariationStart, VariationEnd }
 
     /// <summary>Splits PGN text into tags, moves, results and variation brackets; comments, NAGs and move numbers vanish here.</summary>
-    internal sealed class Lexer(TextReader reader)
+    /// <remarks><paramref name="firstLine"/> numbers the text's first line, so that a cell of a larger file reports file lines.</remarks>
+    internal sealed class Lexer(TextReader reader, int firstLine = 1)
     {
-        private int _line = 1;
+        private int _line = firstLine;
         private bool _lineStart = true;
 
         private int Peek() => reader.Peek();

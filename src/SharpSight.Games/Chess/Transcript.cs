@@ -13,15 +13,26 @@ public static class Transcript
 
     /// <summary>Reads a transcript (optionally preceded by PGN tags) as a game.</summary>
     /// <exception cref="GameRecordException">With the source, move number, side and move text.</exception>
-    public static PgnGame ParseGame(string text, Position? start = null, string source = "transcript")
+    public static PgnGame ParseGame(string text, Position? start = null, string source = "transcript") =>
+        ParseGame(text, start, source, firstLine: 1);
+
+    /// <summary>Reads one game; errors name "<paramref name="source"/> line N", counting from <paramref name="firstLine"/>.</summary>
+    internal static PgnGame ParseGame(string text, Position? start, string source, int firstLine)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string t = text.TrimStart();
+        // Blank lines before the ';' still count, so a cell's reported line numbers stay the file's.
+        int skipped = text.Length - text.TrimStart().Length;
+        firstLine += text.AsSpan(0, skipped).Count('\n');
+        string t = text[skipped..];
         if (t.StartsWith(';')) t = t[1..];
         using var reader = new StringReader(t);
-        var lexer = new Pgn.Lexer(reader);
-        PgnGame game = Pgn.ReadOne(lexer, source, 1, start) ?? new PgnGame([], start ?? Position.Start, [], "*");
-        if (lexer.Next().Kind != Pgn.TokenKind.End) throw new GameRecordException($"{source}: text after the end of the game");
+        var lexer = new Pgn.Lexer(reader, firstLine);
+        PgnGame game = Pgn.ReadOne(lexer, source, 1, start, single: true) ?? new PgnGame([], start ?? Position.Start, [], "*");
+        (Pgn.TokenKind kind, string extra, int line) next;
+        try { next = lexer.Next(); }
+        catch (GameRecordException e) { throw new GameRecordException($"{source} {e.Message}", e); }
+        if (next.kind != Pgn.TokenKind.End)
+            throw new GameRecordException($"{source} line {next.line}: '{next.extra.Replace('\0', ' ')}' after the end of the game");
         return game;
     }
 

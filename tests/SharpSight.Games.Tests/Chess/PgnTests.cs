@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SharpSight.Games.Chess;
+using SharpSight.Games.Chess.Datasets;
 using Xunit.Abstractions;
 
 namespace SharpSight.Games.Tests.Chess;
@@ -176,7 +177,7 @@ public class PgnTests(ITestOutputHelper output)
     public void ChessGptEvalTranscriptsParse()
     {
         using var reader = new StreamReader(SharedData.Path("datasets/chess/chess_gpt_eval/games.csv"));
-        var rows = Csv.Read(reader).ToList();
+        var rows = Csv.Read(reader, "games.csv").Select(r => r.Fields.ToArray()).ToList();
         int col = Array.IndexOf(rows[0], "transcript");
         Assert.True(col >= 0);
         int games = 0;
@@ -196,18 +197,10 @@ public class PgnTests(ITestOutputHelper output)
     [Fact]
     public void LichessOpeningsParse()
     {
-        int lines = 0;
-        foreach (string volume in new[] { "a", "b", "c", "d", "e" })
-        {
-            foreach (string line in File.ReadLines(SharedData.Path($"datasets/chess/lichess-openings/{volume}.tsv")).Skip(1))
-            {
-                string[] f = line.Split('\t');
-                var moves = Transcript.Parse(f[2], source: $"{volume}.tsv {f[0]}");
-                Assert.NotEmpty(moves);
-                lines++;
-            }
-        }
-        output.WriteLine($"lichess openings: {lines} lines");
-        Assert.True(lines > 3000);
+        var openings = ChessOpenings.Read(Path.GetDirectoryName(SharedData.Path("datasets/chess/lichess-openings/a.tsv"))!);
+        output.WriteLine($"lichess openings: {openings.Count} lines");
+        Assert.True(openings.Count > 3000);
+        Assert.All(openings, o => Assert.NotEmpty(o.Moves));
+        Assert.Contains(openings, o => o.Name == "Barnes Opening: Fool's Mate" && string.Join(' ', o.Moves) == "f2f3 e7e5 g2g4 d8h4");
     }
 }
