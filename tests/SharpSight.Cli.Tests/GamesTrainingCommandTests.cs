@@ -29,7 +29,7 @@ public sealed class GamesTrainingCommandTests : CliHarness
     }
 
     [Theory]
-    [InlineData(new[] { "games", "train", "--preset", "huge", "--out", "x" }, "preset 'huge' is not one of small, medium, paper")]
+    [InlineData(new[] { "games", "train", "--preset", "huge", "--out", "x" }, "preset 'huge' is not one of small, medium, lab, paper")]
     [InlineData(new[] { "games", "probe", "--model", "/no/such/run" }, "not a training folder with a checkpoint")]
     public void Bad_input_gives_one_line(string[] args, string expected)
     {
