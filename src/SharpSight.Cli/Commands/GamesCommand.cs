@@ -24,46 +24,58 @@ internal static class GamesCommand
 
     private static Command Train()
     {
-        var preset = new Option<string>("--preset") { Description = "small (≤ 10 min on 2 cores), medium (≤ 60 min), lab (the shipped laboratory model, ~60 min), paper (8 layers, d_model 512)", DefaultValueFactory = _ => "small" };
+        var game = new Option<string>("--game") { Description = "othello or chess", DefaultValueFactory = _ => "othello" };
+        var preset = new Option<string>("--preset")
+        {
+            Description = "Othello: small (≤ 10 min on 2 cores), medium (≤ 60 min), lab (the shipped laboratory model, ~60 min), paper (8 layers, d_model 512); " +
+                "chess: small (≤ 10 min on 2 cores), paper (8 layers, d_model 512, 1024 characters)",
+            DefaultValueFactory = _ => "small",
+        };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Training folder: checkpoints and preset.json; an existing one is resumed", Required = true };
         var steps = new Option<int?>("--steps") { Description = "Override the preset's step count (continue a run further)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the games and the data order", DefaultValueFactory = _ => 0UL };
-        var command = new Command("train", "Train an Othello model from scratch on seeded random games (resumable; Ctrl+C saves a checkpoint)") { preset, outDir, steps, seed };
+        var data = new Option<FileInfo?>("--data") { Description = "Chess: transcripts to train on, one ';1.e4 e5 2.Nf3 …' per line (default: seeded random games)" };
+        var command = new Command("train", "Train an Othello or chess model from scratch (resumable; Ctrl+C saves a checkpoint)") { game, preset, outDir, steps, seed, data };
         CommandRunner.SetBody(command, (parsed, output) =>
         {
-            OthelloPreset chosen = OthelloPresets.Named(parsed.GetValue(preset)!);
-            ulong gameSeed = parsed.GetValue(seed);
-            chosen = chosen with { Options = chosen.Options with { Seed = gameSeed, Steps = parsed.GetValue(steps) ?? chosen.Options.Steps } };
             string folder = parsed.GetValue(outDir)!.FullName;
-            OthelloPresets.Record(folder, chosen);
-
-            output.WriteLine($"preset {chosen.Name}: {chosen.Layers} layers, d_model {chosen.DModel}, {chosen.Heads} heads, {chosen.Options.Objective} objective, " +
-                $"{chosen.Options.Steps} steps of {chosen.Options.BatchSize} games, {chosen.Games:N0} random games (seed {gameSeed})");
-            var train = new OthelloTrainingData([.. OthelloRandomGames.Generate(chosen.Games, gameSeed)]);
-            var heldOut = new OthelloTrainingData([.. OthelloRandomGames.Generate(1000, gameSeed + 1)]);
-            using var model = new TransformerModel(chosen.Config);
-            SharpSight.Models.Testbeds.RandomWeights.Initialize(model, (long)gameSeed);
-
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
+            switch (parsed.GetValue(game))
             {
-                TrainingRun run = TrainingDisplay.Run(output, chosen.Options.Steps,
-                    progress => GameModelTrainer.Train(model, train, chosen.Options, folder, progress, cancel.Token));
-                output.WriteLine(run.Completed ? $"done at step {chosen.Options.Steps}" : "stopped; run the same command to resume");
-                string exported = Path.Combine(folder, "model");
-                SharpSight.Models.Loading.Gpt2Export.Write(model, exported);
-                output.WriteLine($"wrote {exported} (Hugging Face GPT-2 layout: sharpsight inspect / trace --model {exported})");
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"legal-move rate on 1,000 held-out random games: {GameModelTrainer.LegalMoveRate(model, heldOut):P2}"));
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
+                case "othello":
+                    if (parsed.GetValue(data) is not null) throw new ArgumentException("--data is for chess; Othello trains on seeded random games");
+                    TrainOthello(output, parsed.GetValue(preset)!, folder, parsed.GetValue(steps), parsed.GetValue(seed));
+                    break;
+                case "chess":
+                    ChessTraining.Run(output, parsed.GetValue(preset)!, folder, parsed.GetValue(steps), parsed.GetValue(seed), parsed.GetValue(data)?.FullName);
+                    break;
+                case var other:
+                    throw new ArgumentException($"game '{other}' is not one of othello, chess");
             }
         });
         return command;
+    }
+
+    private static void TrainOthello(TextWriter output, string presetName, string folder, int? steps, ulong gameSeed)
+    {
+        OthelloPreset chosen = OthelloPresets.Named(presetName);
+        chosen = chosen with { Options = chosen.Options with { Seed = gameSeed, Steps = steps ?? chosen.Options.Steps } };
+        OthelloPresets.Record(folder, chosen);
+
+        output.WriteLine($"preset {chosen.Name}: {chosen.Layers} layers, d_model {chosen.DModel}, {chosen.Heads} heads, {chosen.Options.Objective} objective, " +
+            $"{chosen.Options.Steps} steps of {chosen.Options.BatchSize} games, {chosen.Games:N0} random games (seed {gameSeed})");
+        var train = new OthelloTrainingData([.. OthelloRandomGames.Generate(chosen.Games, gameSeed)]);
+        var heldOut = new OthelloTrainingData([.. OthelloRandomGames.Generate(1000, gameSeed + 1)]);
+        using var model = new TransformerModel(chosen.Config);
+        SharpSight.Models.Testbeds.RandomWeights.Initialize(model, (long)gameSeed);
+
+        TrainingRun run = TrainingDisplay.RunCancellably(output, chosen.Options.Steps,
+            (progress, cancel) => GameModelTrainer.Train(model, train, chosen.Options, folder, progress, cancel));
+        output.WriteLine(run.Completed ? $"done at step {chosen.Options.Steps}" : "stopped; run the same command to resume");
+        string exported = Path.Combine(folder, "model");
+        SharpSight.Models.Loading.Gpt2Export.Write(model, exported);
+        output.WriteLine($"wrote {exported} (Hugging Face GPT-2 layout: sharpsight inspect / trace --model {exported})");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"legal-move rate on 1,000 held-out random games: {GameModelTrainer.LegalMoveRate(model, heldOut):P2}"));
     }
 
     private static Command Probe()

@@ -29,6 +29,25 @@ internal static class TrainingDisplay
         return run!;
     }
 
+    /// <summary>
+    /// Like <see cref="Run"/>, with Ctrl+C turned into a cancellation the trainer honours (it saves a checkpoint and
+    /// returns) instead of killing the process.
+    /// </summary>
+    public static TrainingRun RunCancellably(TextWriter output, long totalSteps, Func<IProgress<TrainingProgress>, CancellationToken, TrainingRun> train)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Run(output, totalSteps, progress => train(progress, cancel.Token));
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
     private sealed class PlainProgress(TextWriter output, long totalSteps) : IProgress<TrainingProgress>
     {
         private long _nextReport = Math.Max(1, totalSteps / 10);

@@ -25,9 +25,13 @@ public static class GameModelTrainer
     private const string Latest = "latest.json";
 
     /// <summary>Trains (or resumes training) <paramref name="model"/> on <paramref name="data"/>.</summary>
-    public static TrainingRun Train(TransformerModel model, OthelloTrainingData data, TrainingOptions options, string? checkpointFolder = null,
+    /// <exception cref="ArgumentException">The legal-move objective on data without legal-move targets; or a checkpoint
+    /// trained with other settings.</exception>
+    public static TrainingRun Train(TransformerModel model, IGameTrainingData data, TrainingOptions options, string? checkpointFolder = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        if (options.Objective == TrainingObjective.LegalMoves && data is not ILegalMoveTrainingData)
+            throw new ArgumentException($"the legal-move objective needs legal-move targets, which {data.GetType().Name} does not have; train with the next-token objective");
         (string Name, TorchSharp.Modules.Parameter Parameter)[] parameters = [.. model.named_parameters().Select(p => (p.name, p.parameter))];
         foreach (var (_, parameter) in parameters) parameter.requires_grad_(true);
         using var optimizer = new AdamW([.. parameters.Select(p => (p.Name, (Tensor)p.Parameter))], weightDecay: options.WeightDecay);
@@ -62,7 +66,7 @@ public static class GameModelTrainer
         }
     }
 
-    /// <summary>Legal-move rate of a model on games: the share of positions whose top-1 prediction is a legal next move.</summary>
+    /// <summary>Legal-move rate of an Othello model on games: the share of positions whose top-1 prediction is a legal next move.</summary>
     public static double LegalMoveRate(TransformerModel model, OthelloTrainingData data, int batchSize = 64)
     {
         double legalWeighted = 0;
@@ -80,11 +84,11 @@ public static class GameModelTrainer
         return legalWeighted / positions;
     }
 
-    private static double TrainStep(TransformerModel model, OthelloTrainingData data, TrainingOptions options, AdamW optimizer, int[] rows, double learningRate)
+    private static double TrainStep(TransformerModel model, IGameTrainingData data, TrainingOptions options, AdamW optimizer, int[] rows, double learningRate)
     {
         using var scope = NewDisposeScope();
         foreach (var parameter in model.parameters()) parameter.grad?.zero_();
-        Tensor logits = model.Forward(data.Inputs(rows));                              // [B, 60, V]
+        Tensor logits = model.Forward(data.Inputs(rows));                              // [B, Width, V]
         Tensor loss;
         if (options.Objective == TrainingObjective.NextToken)
         {
@@ -92,7 +96,7 @@ public static class GameModelTrainer
         }
         else
         {
-            Tensor targets = data.LegalMoveTargets(rows);
+            Tensor targets = ((ILegalMoveTrainingData)data).LegalMoveTargets(rows);
             Tensor perPosition = -(targets * logits.log_softmax(-1)).sum(-1);          // zero where there is no next move
             loss = perPosition.sum() / data.PredictedPositions(rows);
         }

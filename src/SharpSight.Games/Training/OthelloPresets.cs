@@ -1,10 +1,8 @@
 using System.Text.Json;
 using SharpSight.Core.IO;
-using SharpSight.Core.TensorFiles;
 using SharpSight.Games.Othello;
 using SharpSight.Models.Architecture;
 using SharpSight.Models.Modules;
-using static TorchSharp.torch;
 
 namespace SharpSight.Games.Training;
 
@@ -74,6 +72,7 @@ public static class OthelloPresets
             preset.Options.LearningRate, preset.Options.WarmupSteps, preset.Options.Objective.ToString(), preset.Options.Seed);
         if (File.Exists(path))
         {
+            if (TrainingFolder.GameOf(path) is { } game) throw new ArgumentException($"{path}: this folder trains a {game} model; use another folder for Othello");
             PresetFile existing = JsonSerializer.Deserialize<PresetFile>(File.ReadAllText(path))!;
             if (existing with { Steps = record.Steps } != record)
                 throw new ArgumentException($"{path}: this folder trains preset '{existing.Preset}' (seed {existing.Seed}); use another folder for '{record.Preset}' (seed {record.Seed})");
@@ -84,19 +83,13 @@ public static class OthelloPresets
     /// <summary>The model of a training folder, with the weights of its latest checkpoint.</summary>
     public static TransformerModel Load(string folder)
     {
-        string presetPath = Path.Combine(folder, "preset.json"), latest = Path.Combine(folder, "latest.json");
-        if (!File.Exists(presetPath) || !File.Exists(latest)) throw new ArgumentException($"{folder}: not a training folder with a checkpoint (preset.json, latest.json)");
+        string presetPath = Path.Combine(folder, TrainingFolder.PresetFile);
+        TrainingFolder.LatestCheckpoint(folder);   // refuses a folder without a checkpoint
+        if (TrainingFolder.GameOf(presetPath) is { } game) throw new ArgumentException($"{folder}: a {game} training folder, not an Othello one");
         PresetFile preset = JsonSerializer.Deserialize<PresetFile>(File.ReadAllText(presetPath))!;
         var shape = new OthelloPreset(preset.Preset, preset.Layers, preset.DModel, preset.Heads, preset.Games, new TrainingOptions());
-        string checkpoint = JsonDocument.Parse(File.ReadAllText(latest)).RootElement.GetProperty("Folder").GetString()!;
         var model = new TransformerModel(shape.Config);
-        using var weights = SafetensorsFile.Open(Path.Combine(folder, checkpoint, "model.safetensors"));
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            using Tensor value = weights.Read(name);
-            parameter.copy_(value);
-        }
+        TrainingFolder.LoadLatestWeights(folder, model);
         return model;
     }
 }

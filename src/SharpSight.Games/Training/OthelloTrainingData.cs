@@ -9,7 +9,7 @@ namespace SharpSight.Games.Training;
 /// without a next move are ignored. The legal next moves of every position are kept for the legal-move objective and
 /// for measuring the legal-move rate.
 /// </summary>
-public sealed class OthelloTrainingData
+public sealed class OthelloTrainingData : ILegalMoveTrainingData
 {
     private readonly long[] _tokens;       // [games, 60]
     private readonly ulong[] _legalNext;   // [games, 60]: legal squares after move i (0 where there is no next move)
@@ -45,6 +45,11 @@ public sealed class OthelloTrainingData
 
     /// <summary>Vocabulary size.</summary>
     public static int Vocabulary => OthelloVocabulary.Size;
+
+    // Explicit, so that the static Width and Vocabulary stay as they are for existing callers.
+    int IGameTrainingData.Width => Width;
+
+    int IGameTrainingData.Vocabulary => Vocabulary;
 
     /// <summary>Positions with a next move (the ones trained and scored).</summary>
     public long PredictedPositions(IEnumerable<int> rows) => rows.Sum(r => (long)Math.Max(0, _lengths[r] - 1));
