@@ -101,4 +101,42 @@ public class OthelloBoardProbeTests
             Assert.InRange(result.OccupiedAccuracy, 0.2, 0.6);
         }
     }
+
+    [Fact]
+    public void Moving_along_a_probe_direction_raises_one_logit_gap_by_the_squared_norm()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(9);
+        Tensor features = randn([500, 8], generator: generator);
+        Tensor labels = randint(0, 3, [500, 4], generator: generator);
+        using LinearProbe probe = LinearProbe.Fit(features, labels, 3, new ProbeOptions { Epochs = 3 });
+        Tensor x = features[..5];
+        Tensor direction = probe.Direction(target: 2, from: 1, to: 0);
+        const double alpha = 0.7;
+        Tensor before = probe.Logits(x), after = probe.Logits(x + alpha * direction);
+        Tensor gapBefore = before[.., 2, 0] - before[.., 2, 1], gapAfter = after[.., 2, 0] - after[.., 2, 1];
+        double expected = alpha * direction.square().sum().item<float>();
+        Assert.Equal(new long[] { 5, 4, 3 }, after.shape);
+        Assert.True((gapAfter - gapBefore - expected).abs().max().item<float>() < 1e-4);
+    }
+
+    [Fact]
+    public void Board_edits_report_every_hook_against_one_unedited_baseline()
+    {
+        using TransformerModel model = RandomOthelloModel();
+        OthelloGame[] games = [.. OthelloRandomGames.Generate(80, 21)];
+        string[] hooks = ["blocks.0.hook_resid_post", "blocks.1.hook_resid_post"];
+        var results = OthelloBoardEdit.ByHook(model, games[..60], games[60..], hooks, cases: 15, seed: 3);
+        Assert.Equal(hooks, results.Select(r => r.Hook));
+        Assert.All(results, r =>
+        {
+            Assert.Equal(15, r.Cases);
+            Assert.Equal(results[0].ErrorsWithoutEdit, r.ErrorsWithoutEdit);
+            Assert.InRange(r.ErrorsWithoutEdit, 0, 30);
+            Assert.InRange(r.ErrorsWithEdit, 0, 30);
+            Assert.InRange(r.ErrorsWithRandomEdit, 0, 30);
+        });
+        // No test games, no positions to edit: a clear error, not an empty result.
+        Assert.Throws<ArgumentException>(() => OthelloBoardEdit.ByHook(model, games[..60], [], hooks, cases: 5, seed: 3));
+    }
 }
