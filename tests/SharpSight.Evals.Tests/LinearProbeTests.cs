@@ -126,7 +126,9 @@ public class OthelloBoardProbeTests
         using TransformerModel model = RandomOthelloModel();
         OthelloGame[] games = [.. OthelloRandomGames.Generate(80, 21)];
         string[] hooks = ["blocks.0.hook_resid_post", "blocks.1.hook_resid_post"];
-        var results = OthelloBoardEdit.ByHook(model, games[..60], games[60..], hooks, cases: 15, seed: 3);
+        var (probes, _) = OthelloBoardProbe.FitByHook(model, games[..60], hooks, new ProbeOptions { Epochs = 3 });
+        KeyValuePair<string, LinearProbe>[] ordered = [.. hooks.Select(h => new KeyValuePair<string, LinearProbe>(h, probes[h]))];
+        var results = OthelloBoardEdit.ByHook(model, ordered, games[60..], cases: 15, seed: 3);
         Assert.Equal(hooks, results.Select(r => r.Hook));
         Assert.All(results, r =>
         {
@@ -137,6 +139,7 @@ public class OthelloBoardProbeTests
             Assert.InRange(r.ErrorsWithRandomEdit, 0, 30);
         });
         // No test games, no positions to edit: a clear error, not an empty result.
-        Assert.Throws<ArgumentException>(() => OthelloBoardEdit.ByHook(model, games[..60], [], hooks, cases: 5, seed: 3));
+        Assert.Throws<ArgumentException>(() => OthelloBoardEdit.ByHook(model, ordered, [], cases: 5, seed: 3));
+        foreach (LinearProbe probe in probes.Values) probe.Dispose();
     }
 }

@@ -55,7 +55,7 @@ internal static class DemoCommand
             RandomWeights.Initialize(control, seed: 7);
             OthelloGame[] probeSet = [.. OthelloRandomGames.Generate(probed, DemoSeed + 1)];
             string[] hooks = ["hook_embed", .. Enumerable.Range(0, trained.Config.Layers).Select(l => $"blocks.{l}.hook_resid_post")];
-            var results = OthelloBoardProbe.ByHook(trained, probeSet, hooks);
+            var (probes, results) = OthelloBoardProbe.FitByHook(trained, probeSet, hooks);
             var baseline = OthelloBoardProbe.ByHook(control, probeSet, hooks);
             output.WriteLine($"   {"hook point",-26} {"all squares",11} {"occupied",9}   {"control all",11} {"control occ.",12}");
             for (int i = 0; i < hooks.Length; i++)
@@ -64,11 +64,12 @@ internal static class DemoCommand
             output.WriteLine(Invariant($"   best: {best.Hook}, {best.Accuracy:P1} of all squares and {best.OccupiedAccuracy:P1} of occupied ones"));
 
             output.WriteLine();
-            output.WriteLine(Invariant($"3. Edit: flip one square's colour in the residual stream along the probe direction ({edits} positions),"));
-            output.WriteLine("   then count the top-N predicted moves that are illegal on the edited board (N = its legal-move count)");
-            string[] layers = [.. Enumerable.Range(0, trained.Config.Layers).Select(l => $"blocks.{l}.hook_resid_post")];
-            var edited = OthelloBoardEdit.ByHook(trained, probeSet[..(probed * 4 / 5)], probeSet[(probed * 4 / 5)..], layers, edits, seed: DemoSeed);
-            output.WriteLine($"   {"edited at",-26} {"no edit",8} {"probe edit",11} {"random edit",12}");
+            output.WriteLine(Invariant($"3. Edit: flip one square's colour in the residual stream along the probe directions, from one layer on"));
+            output.WriteLine(Invariant($"   ({edits} positions), and count the top-N predicted moves that are illegal on the edited board (N = its legal-move count)"));
+            KeyValuePair<string, LinearProbe>[] layerProbes = [.. hooks.Skip(1).Select(h => new KeyValuePair<string, LinearProbe>(h, probes[h]))];
+            var edited = OthelloBoardEdit.ByHook(trained, layerProbes, [.. OthelloRandomGames.Generate(2 * edits, DemoSeed + 2)], edits, seed: DemoSeed);
+            foreach (LinearProbe probe in probes.Values) probe.Dispose();
+            output.WriteLine($"   {"edited from",-26} {"no edit",8} {"probe edit",11} {"random edit",12}");
             foreach (BoardEditResult result in edited)
                 output.WriteLine(Invariant($"   {result.Hook,-26} {result.ErrorsWithoutEdit,8:F2} {result.ErrorsWithEdit,11:F2} {result.ErrorsWithRandomEdit,12:F2}"));
 

@@ -9,77 +9,94 @@ using static TorchSharp.torch;
 namespace SharpSight.Evals.Probing;
 
 /// <summary>
-/// The effect of editing the model's board at one layer: mean errors of its top-N moves against the edited board's N
-/// legal moves, without the edit, with the probe edit, and with a random edit of the same size.
+/// The effect of editing the model's board from one layer on: mean errors of its top-N moves against the edited board's
+/// N legal moves, without the edit, with the probe edit, and with a random edit of the same size.
 /// </summary>
-/// <param name="Hook">Where the edit was written (a blocks.L.hook_resid_post).</param>
+/// <param name="Hook">The first hook point edited (the edit is repeated at every later one given).</param>
 /// <param name="Cases">Positions edited.</param>
 /// <param name="ErrorsWithoutEdit">Mean errors of the unedited model against the edited board (its legal moves differ from the real board's).</param>
 /// <param name="ErrorsWithEdit">Mean errors after the probe-direction edit.</param>
-/// <param name="ErrorsWithRandomEdit">Mean errors after adding a random direction of the same norm (control).</param>
+/// <param name="ErrorsWithRandomEdit">Mean errors after adding random directions of the same norms (control).</param>
 public sealed record BoardEditResult(string Hook, int Cases, double ErrorsWithoutEdit, double ErrorsWithEdit, double ErrorsWithRandomEdit);
 
 /// <summary>
 /// Causal test of the probed board (Li et al. 2023; Nanda et al. 2023): at a position, one occupied square whose colour
-/// matters for the legal moves is flipped in the model's residual stream by moving the activation along the linear
-/// probe's direction until the probe reads the other colour; the model's top-N predicted moves are compared with the
-/// N legal moves of the edited board. The edit is written with the trace API at the last position of each game prefix.
+/// matters for the legal moves is flipped in the model's residual stream: at the first edited layer and at every later
+/// one, the activation of the last position moves along its layer's probe direction until the probe reads the other
+/// colour with at least a given logit margin. The model's top-N predicted moves are then compared with the N legal moves
+/// of the edited board. The edit is an intervention graph: its size at each layer is computed in the graph from the
+/// activation as edited upstream.
 /// </summary>
 public static class OthelloBoardEdit
 {
     /// <summary>One position to edit: the game prefix, the square flipped and the edited board's legal moves.</summary>
     private sealed record Case(long[] Tokens, int Square, OthelloRelativeCell From, ulong EditedLegal);
 
-    /// <summary>Fits a probe per hook on <paramref name="fitGames"/> and edits <paramref name="cases"/> positions of <paramref name="testGames"/> at each hook.</summary>
+    /// <summary>For each starting hook, edits <paramref name="cases"/> positions of <paramref name="testGames"/> from that hook to the last one.</summary>
     /// <param name="model">An Othello model.</param>
-    /// <param name="fitGames">Games to fit the probes on.</param>
-    /// <param name="testGames">Games to draw positions from.</param>
-    /// <param name="hooks">blocks.L.hook_resid_post hook points.</param>
+    /// <param name="probes">Board probes (empty / mine / theirs for 64 squares) of consecutive hook points in forward order, e.g. every blocks.L.hook_resid_post, from <see cref="OthelloBoardProbe.FitByHook"/>.</param>
+    /// <param name="testGames">Games to draw positions from (not those the probes were fitted on).</param>
     /// <param name="cases">Positions to edit.</param>
     /// <param name="seed">Chooses positions, squares and the random control directions.</param>
-    /// <param name="margin">The probe's logit gap for the new colour after the edit (at least this much, or the mirror of the old gap).</param>
-    public static IReadOnlyList<BoardEditResult> ByHook(TransformerModel model, IReadOnlyList<OthelloGame> fitGames, IReadOnlyList<OthelloGame> testGames,
-        IReadOnlyList<string> hooks, int cases, ulong seed, double margin = 4.0)
+    /// <param name="margin">The probe's logit margin for the new colour after the edit.</param>
+    public static IReadOnlyList<BoardEditResult> ByHook(TransformerModel model, IReadOnlyList<KeyValuePair<string, LinearProbe>> probes, IReadOnlyList<OthelloGame> testGames,
+        int cases, ulong seed, double margin = 4.0)
     {
+        foreach (var (hook, probe) in probes)
+            if (probe.Targets != 64 || probe.Classes != 3) throw new ArgumentException($"the probe at {hook} is not a board probe (64 squares x 3 classes)");
         Case[] chosen = ChooseCases(testGames, cases, seed);
         if (chosen.Length == 0) throw new ArgumentException("no position of the test games has a square whose flip changes the legal moves");
-        var (features, labels) = OthelloBoardProbe.Collect(model, fitGames, hooks);
-        try
+        using Tensor baseLogits = LastLogits(model, chosen, [], margin, null);
+        double without = MeanErrors(baseLogits, chosen);
+        var random = new Generator(seed);
+        var results = new List<BoardEditResult>();
+        for (int first = 0; first < probes.Count; first++)
         {
-            using Tensor baseLogits = LastLogits(model, chosen, null);
-            double without = MeanErrors(baseLogits, chosen);
-            var results = new List<BoardEditResult>();
-            var random = new Generator(seed);
-            foreach (string hook in hooks)
-            {
-                using var scope = NewDisposeScope();
-                using LinearProbe probe = LinearProbe.Fit(features[hook], labels, 3);
-                Tensor residuals = LastValues(model, chosen, hook);                                // [cases, d]
-                var edits = new Tensor[chosen.Length];
-                var controls = new Tensor[chosen.Length];
-                Tensor logits = probe.Logits(residuals);                                         // [cases, 64, 3]
-                for (int i = 0; i < chosen.Length; i++)
-                {
-                    Case c = chosen[i];
-                    int from = (int)c.From, to = c.From == OthelloRelativeCell.Mine ? (int)OthelloRelativeCell.Theirs : (int)OthelloRelativeCell.Mine;
-                    Tensor direction = probe.Direction(c.Square, from, to);
-                    double gap = (logits[i, c.Square, to] - logits[i, c.Square, from]).item<float>();
-                    double alpha = (Math.Max(margin, -gap) - gap) / direction.square().sum().item<float>();
-                    edits[i] = direction * alpha;
-                    Tensor noise = randn(direction.shape, generator: random);
-                    controls[i] = noise * (edits[i].norm() / noise.norm());
-                }
-                using Tensor edited = LastLogits(model, chosen, (hook, edits));
-                using Tensor control = LastLogits(model, chosen, (hook, controls));
-                results.Add(new BoardEditResult(hook, chosen.Length, without, MeanErrors(edited, chosen), MeanErrors(control, chosen)));
-            }
-            return results;
+            KeyValuePair<string, LinearProbe>[] fromHere = [.. probes.Skip(first)];
+            using Tensor edited = LastLogits(model, chosen, fromHere, margin, null);
+            using Tensor control = LastLogits(model, chosen, fromHere, margin, random);
+            results.Add(new BoardEditResult(probes[first].Key, chosen.Length, without, MeanErrors(edited, chosen), MeanErrors(control, chosen)));
         }
-        finally
+        return results;
+    }
+
+    // Logits at the last position of every case [cases, vocabulary], with the given hooks edited (none: the unedited model);
+    // with a generator, each edit goes along a random unit direction instead, scaled like the probe's edit.
+    private static Tensor LastLogits(TransformerModel model, Case[] cases, IReadOnlyList<KeyValuePair<string, LinearProbe>> edited, double margin,
+        Generator? control)
+    {
+        using var scope = NewDisposeScope();
+        var trace = new Trace(model);
+        for (int i = 0; i < cases.Length; i++)
         {
-            foreach (Tensor t in features.Values) t.Dispose();
-            labels.Dispose();
+            TraceInput input = trace.Input(cases[i].Tokens);
+            foreach (var (hook, probe) in edited) EditAt(trace, input.Hook(hook).Positions(^1), probe, cases[i], margin, control);
+            trace.Save($"l{i}", input.Logits.Value[0, ^1]);
         }
+        using TraceResult result = trace.Run();
+        return stack([.. Enumerable.Range(0, cases.Length).Select(i => result[$"l{i}"])]).MoveToOuterDisposeScope();
+    }
+
+    // x += relu(margin - gap(x)) / |u|^2 * u, where gap(x) = x.u + c is the probe's logit gap (new colour minus old) and u
+    // its direction: the smallest move along u that gives the new colour the margin.
+    private static void EditAt(Trace trace, HookRef region, LinearProbe probe, Case c, double margin, Generator? control)
+    {
+        int from = (int)c.From, to = c.From == OthelloRelativeCell.Mine ? (int)OthelloRelativeCell.Theirs : (int)OthelloRelativeCell.Mine;
+        Tensor u = probe.Direction(c.Square, from, to);
+        using Tensor zeroLogits = probe.Logits(zeros(1, u.shape[0]));
+        double offset = (zeroLogits[0, c.Square, to] - zeroLogits[0, c.Square, from]).item<float>();
+        double squaredNorm = u.square().sum().item<float>();
+        TraceValue x = region.Value;                                                         // [1, 1, d]
+        TraceValue gap = (x * trace.Constant(u)).Sum([-1], keepDim: true) + offset;          // [1, 1, 1]
+        TraceValue size = (gap * -1.0 + margin).Relu() * (1 / squaredNorm);
+        Tensor along = control is null ? u : RandomUnit(u.shape[0], control) * Math.Sqrt(squaredNorm);
+        region.Add(size * trace.Constant(along));
+    }
+
+    private static Tensor RandomUnit(long size, Generator generator)
+    {
+        Tensor r = randn(size, generator: generator);
+        return r / r.norm();
     }
 
     // A random position of each game (with a next move), and a random occupied square whose flip changes the legal
@@ -129,29 +146,5 @@ public static class OthelloBoardEdit
             total += top.data<long>().ToArray().Count(id => (cases[i].EditedLegal >> OthelloVocabulary.SquareOf((int)id + 1) & 1) == 0);
         }
         return total / cases.Length;
-    }
-
-    // The residual at the last position of every case [cases, d].
-    private static Tensor LastValues(TransformerModel model, Case[] cases, string hook)
-    {
-        var trace = new Trace(model);
-        for (int i = 0; i < cases.Length; i++) trace.Save($"v{i}", trace.Input(cases[i].Tokens).Hook(hook).Value[0, ^1]);
-        using TraceResult result = trace.Run();
-        return stack([.. Enumerable.Range(0, cases.Length).Select(i => result[$"v{i}"])]);
-    }
-
-    // Logits at the last position of every case [cases, vocabulary], with an optional vector added at a hook's last position.
-    private static Tensor LastLogits(TransformerModel model, Case[] cases, (string Hook, Tensor[] Vectors)? edit)
-    {
-        using var scope = NewDisposeScope();
-        var trace = new Trace(model);
-        for (int i = 0; i < cases.Length; i++)
-        {
-            TraceInput input = trace.Input(cases[i].Tokens);
-            if (edit is { } e) input.Hook(e.Hook).Positions(^1).Add(trace.Constant(e.Vectors[i]));
-            trace.Save($"l{i}", input.Logits.Value[0, ^1]);
-        }
-        using TraceResult result = trace.Run();
-        return stack([.. Enumerable.Range(0, cases.Length).Select(i => result[$"l{i}"])]).MoveToOuterDisposeScope();
     }
 }

@@ -25,6 +25,18 @@ public static class OthelloBoardProbe
     /// <param name="options">Probe fitting options.</param>
     public static IReadOnlyList<ProbeAccuracy> ByHook(TransformerModel model, IReadOnlyList<OthelloGame> games, IReadOnlyList<string> hooks, ProbeOptions? options = null)
     {
+        var (probes, accuracies) = FitByHook(model, games, hooks, options);
+        foreach (LinearProbe probe in probes.Values) probe.Dispose();
+        return accuracies;
+    }
+
+    /// <summary>
+    /// Fits a probe at each hook point on the first 80% of the games and scores it on the rest; the probes are the
+    /// caller's to use (e.g. for <see cref="OthelloBoardEdit"/>) and to dispose.
+    /// </summary>
+    public static (Dictionary<string, LinearProbe> Probes, IReadOnlyList<ProbeAccuracy> Accuracies) FitByHook(TransformerModel model, IReadOnlyList<OthelloGame> games,
+        IReadOnlyList<string> hooks, ProbeOptions? options = null)
+    {
         if (model.Config.VocabSize < OthelloVocabulary.Size)
             throw new ArgumentException($"the model's vocabulary ({model.Config.VocabSize}) is smaller than the Othello vocabulary ({OthelloVocabulary.Size})");
         if (games.Count < 5) throw new ArgumentException($"need at least 5 games to split into train and test, got {games.Count}");
@@ -33,12 +45,15 @@ public static class OthelloBoardProbe
         var (testFeatures, testLabels) = Collect(model, games.Skip(trainGames).ToArray(), hooks);
         try
         {
-            return hooks.Select(hook =>
+            using Tensor occupied = testLabels.ne((long)OthelloRelativeCell.Empty);
+            var probes = new Dictionary<string, LinearProbe>();
+            var accuracies = new List<ProbeAccuracy>();
+            foreach (string hook in hooks)
             {
-                using LinearProbe probe = LinearProbe.Fit(trainFeatures[hook], trainLabels, 3, options);
-                using Tensor occupied = testLabels.ne((long)OthelloRelativeCell.Empty);
-                return new ProbeAccuracy(hook, probe.Accuracy(testFeatures[hook], testLabels), probe.Accuracy(testFeatures[hook], testLabels, occupied));
-            }).ToArray();
+                LinearProbe probe = probes[hook] = LinearProbe.Fit(trainFeatures[hook], trainLabels, 3, options);
+                accuracies.Add(new ProbeAccuracy(hook, probe.Accuracy(testFeatures[hook], testLabels), probe.Accuracy(testFeatures[hook], testLabels, occupied)));
+            }
+            return (probes, accuracies);
         }
         finally
         {
