@@ -62,19 +62,27 @@ public static class OthelloBoardEdit
 
     // Logits at the last position of every case [cases, vocabulary], with the given hooks edited (none: the unedited model);
     // with a generator, each edit goes along a random unit direction instead, scaled like the probe's edit.
+    // Traces of at most ChunkSize inputs: every write of a multi-input trace copies the whole batch at its hook, so memory
+    // grows with inputs x writes.
     private static Tensor LastLogits(TransformerModel model, Case[] cases, IReadOnlyList<KeyValuePair<string, LinearProbe>> edited, double margin,
         Generator? control)
     {
+        const int ChunkSize = 25;
         using var scope = NewDisposeScope();
-        var trace = new Trace(model);
-        for (int i = 0; i < cases.Length; i++)
+        var rows = new List<Tensor>();
+        foreach (Case[] chunk in cases.Chunk(ChunkSize))
         {
-            TraceInput input = trace.Input(cases[i].Tokens);
-            foreach (var (hook, probe) in edited) EditAt(trace, input.Hook(hook).Positions(^1), probe, cases[i], margin, control);
-            trace.Save($"l{i}", input.Logits.Value[0, ^1]);
+            var trace = new Trace(model);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                TraceInput input = trace.Input(chunk[i].Tokens);
+                foreach (var (hook, probe) in edited) EditAt(trace, input.Hook(hook).Positions(^1), probe, chunk[i], margin, control);
+                trace.Save($"l{i}", input.Logits.Value[0, ^1]);
+            }
+            using TraceResult result = trace.Run();
+            rows.AddRange(Enumerable.Range(0, chunk.Length).Select(i => result[$"l{i}"].clone()));
         }
-        using TraceResult result = trace.Run();
-        return stack([.. Enumerable.Range(0, cases.Length).Select(i => result[$"l{i}"])]).MoveToOuterDisposeScope();
+        return stack(rows).MoveToOuterDisposeScope();
     }
 
     // x += relu(margin - gap(x)) / |u|^2 * u, where gap(x) = x.u + c is the probe's logit gap (new colour minus old) and u

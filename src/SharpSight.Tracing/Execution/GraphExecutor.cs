@@ -131,21 +131,32 @@ public sealed class GraphExecutor
             if (!x.requires_grad) x = x.detach().requires_grad_(true);
             _gradientSources[hook.Name] = x.alias().DetachFromDisposeScope();
         }
-        // Program order: a read sees the writes that come before it in the graph, not those after it.
-        foreach (int id in _at[order])
+        // Program order: a read sees the writes that come before it in the graph, not those after it. Each write makes a new
+        // batch tensor; a value kept from before the hook's last write is copied out of its batch tensor rather than kept
+        // as a view of it, so that superseded batch tensors are freed (a trace of many inputs, each writing at the same
+        // hook, would otherwise hold one whole batch per write).
+        IReadOnlyList<int> nodes = _at[order];
+        int lastWrite = -1;
+        for (int k = 0; k < nodes.Count; k++) if (_plan.Graph.Nodes[nodes[k]] is WriteNode) lastWrite = k;
+        for (int k = 0; k < nodes.Count; k++)
         {
+            int id = nodes[k];
             switch (_plan.Graph.Nodes[id])
             {
                 case ReadNode read:
-                    _values[id] = Rows(x, read.Input).DetachFromDisposeScope();
+                    _values[id] = Kept(Rows(x, read.Input), copy: k < lastWrite);
                     break;
                 case WriteNode write:
                 {
                     using var scope = NewDisposeScope();
                     Tensor value = OperandValue(write.Value, x);
+                    Tensor superseded = x;
                     x = Indexing.Write(x, _inputs.Offsets[write.Input], _inputs.BatchSizes[write.Input], write.Index, value, write.Mode,
                         GraphValidator.Describe(write)).MoveToOuterDisposeScope();
-                    _values[id] = Rows(x, write.Input).DetachFromDisposeScope();
+                    // Nothing kept refers to the superseded batch (values before the last write are copies); autograd keeps
+                    // what it needs on its own.
+                    if (!ReferenceEquals(superseded, activation)) superseded.Dispose();
+                    _values[id] = Kept(Rows(x, write.Input), copy: k < lastWrite);
                     break;
                 }
                 default:
@@ -158,6 +169,8 @@ public sealed class GraphExecutor
     }
 
     private Tensor Rows(Tensor x, int input) => x.narrow(0, _inputs.Offsets[input], _inputs.BatchSizes[input]);
+
+    private static Tensor Kept(Tensor rows, bool copy) => (copy ? rows.clone() : rows).DetachFromDisposeScope();
 
     private Tensor OperandValue(Operand operand, Tensor like) =>
         operand.Node is { } id ? _values[id]! : tensor(operand.Scalar!.Value, like.dtype, like.device);
