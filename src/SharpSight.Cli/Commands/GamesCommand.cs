@@ -68,12 +68,7 @@ internal static class GamesCommand
         using var model = new TransformerModel(chosen.Config);
         SharpSight.Models.Testbeds.RandomWeights.Initialize(model, (long)gameSeed);
 
-        TrainingRun run = TrainingDisplay.RunCancellably(output, chosen.Options.Steps,
-            (progress, cancel) => GameModelTrainer.Train(model, train, chosen.Options, folder, progress, cancel));
-        output.WriteLine(run.Completed ? $"done at step {chosen.Options.Steps}" : "stopped; run the same command to resume");
-        string exported = Path.Combine(folder, "model");
-        SharpSight.Models.Loading.Gpt2Export.Write(model, exported);
-        output.WriteLine($"wrote {exported} (Hugging Face GPT-2 layout: sharpsight inspect / trace --model {exported})");
+        TrainingDisplay.TrainAndExport(output, model, train, chosen.Options, folder);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"legal-move rate on 1,000 held-out random games: {GameModelTrainer.LegalMoveRate(model, heldOut):P2}"));
     }

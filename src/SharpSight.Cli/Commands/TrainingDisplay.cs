@@ -30,6 +30,19 @@ internal static class TrainingDisplay
     }
 
     /// <summary>
+    /// Trains a game model from scratch or from its folder's latest checkpoint (Ctrl+C checkpoints), then writes it in the
+    /// Hugging Face GPT-2 layout to FOLDER/model; the lines both games' train commands print.
+    /// </summary>
+    public static void TrainAndExport(TextWriter output, SharpSight.Models.Modules.TransformerModel model, IGameTrainingData data, TrainingOptions options, string folder)
+    {
+        TrainingRun run = RunCancellably(output, options.Steps, (progress, cancel) => GameModelTrainer.Train(model, data, options, folder, progress, cancel));
+        output.WriteLine(run.Completed ? $"done at step {options.Steps}" : "stopped; run the same command to resume");
+        string exported = Path.Combine(folder, "model");
+        SharpSight.Models.Loading.Gpt2Export.Write(model, exported);
+        output.WriteLine($"wrote {exported} (Hugging Face GPT-2 layout: sharpsight inspect / trace --model {exported})");
+    }
+
+    /// <summary>
     /// Like <see cref="Run"/>, with Ctrl+C turned into a cancellation the trainer honours (it saves a checkpoint and
     /// returns) instead of killing the process.
     /// </summary>
