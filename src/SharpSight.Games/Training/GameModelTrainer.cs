@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SharpSight.Core.IO;
+using SharpSight.Core.Optimization;
 using SharpSight.Core.TensorFiles;
 using SharpSight.Models.Generation;
 using SharpSight.Models.Modules;

@@ -1,3 +1,4 @@
+using SharpSight.Core.Optimization;
 using SharpSight.Games.Othello;
 using SharpSight.Games.Training;
 using SharpSight.Models.Architecture;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SharpSight.Games.Training;
+namespace SharpSight.Core.Optimization;
 
 /// <summary>
 /// AdamW (decoupled weight decay, Loshchilov and Hutter) over a fixed list of named parameters. Ours rather than
@@ -51,6 +51,17 @@ public sealed class AdamW : IDisposable
             Tensor denominator = _second[i].mul(inverseCorrection2).sqrt_().add_(eps);
             parameter.addcdiv_(_first[i], denominator, value: stepSize);
         }
+    }
+
+    /// <summary>
+    /// The live first and second moments of one parameter, for in-place edits such as zeroing the moments of resampled
+    /// dictionary features.
+    /// </summary>
+    public (Tensor First, Tensor Second) Moments(string name)
+    {
+        for (int i = 0; i < _parameters.Count; i++)
+            if (_parameters[i].Name == name) return (_first[i], _second[i]);
+        throw new KeyNotFoundException($"the optimiser has no parameter '{name}'");
     }
 
     /// <summary>The moments by name ("m.NAME", "v.NAME"), for a checkpoint.</summary>
