@@ -17,6 +17,39 @@ public sealed class HookPointSet : IReadOnlyList<HookPoint>
         return point;
     }
 
+    /// <summary>
+    /// Creates points right after <paramref name="anchor"/> in forward order, for values computed inside the anchor's own hook
+    /// (a dictionary attached at a hook point adds its features this way). Remove them with <see cref="Remove"/>.
+    /// </summary>
+    public IReadOnlyList<HookPoint> InsertAfter(string anchor, IEnumerable<(string Name, HookShape Shape)> points)
+    {
+        int at = _ordered.IndexOf(this[anchor]) + 1;
+        var created = new List<HookPoint>();
+        foreach ((string name, HookShape shape) in points)
+        {
+            var point = new HookPoint(name, shape);
+            if (!_byName.TryAdd(name, point))
+            {
+                foreach (HookPoint done in created) Remove(done);
+                throw new InvalidOperationException($"hook point '{name}' defined twice");
+            }
+            _ordered.Insert(at + created.Count, point);
+            created.Add(point);
+        }
+        return created;
+    }
+
+    /// <summary>Removes a point added by <see cref="InsertAfter"/> (with its hooks).</summary>
+    public void Remove(HookPoint point)
+    {
+        if (_byName.TryGetValue(point.Name, out HookPoint? registered) && ReferenceEquals(registered, point))
+        {
+            _byName.Remove(point.Name);
+            _ordered.Remove(point);
+            point.Clear();
+        }
+    }
+
     /// <summary>The hook point with this name.</summary>
     /// <exception cref="KeyNotFoundException">No such point; the message suggests close names.</exception>
     public HookPoint this[string name] =>
