@@ -45,6 +45,9 @@ internal static class TorchPickleGlobals
     /// <summary>A short list of what is allowed, for the refusal message.</summary>
     public const string AllowedSummary = "only collections.OrderedDict, torch._utils tensor and parameter rebuilders, torch storage classes and dtypes are allowed";
 
+    /// <summary>The supported storage classes, for error messages.</summary>
+    public static string StorageSummary { get; } = string.Join(", ", StorageClasses.Select(s => s.Name));
+
     /// <summary>The marker object for an allowed global: a <see cref="PickleGlobal"/> or a <see cref="TorchDType"/>.</summary>
     public static bool TryResolve(string module, string name, out object? value) =>
         Allowed.TryGetValue((module, name), out value);

@@ -317,6 +317,8 @@ internal sealed class TorchUnpickler
     private object? ResolveGlobal(string module, string name)
     {
         if (TorchPickleGlobals.TryResolve(module, name, out object? value)) return value;
+        if (module is "torch" or "torch.cuda" && name.EndsWith("Storage", StringComparison.Ordinal))
+            throw Fail($"storage type {Quote.Name(module + "." + name)} is not supported; expected one of {TorchPickleGlobals.StorageSummary}");
         throw Fail($"refusing to construct global {Quote.Name(module + "." + name)}; {TorchPickleGlobals.AllowedSummary}");
     }
 

@@ -69,6 +69,8 @@ public class TorchCheckpointMalformedTests
             "bad.pt: record 'archive/data/0' has bool byte 0x07 at element 1, expected 0 or 1"),
         ["same storage as two types"] = (() => Checkpoint(StateDict(W(), W(storage: "LongStorage") with { Name = "v" }), ("0", new byte[8])),
             "storage '0' is named as 2 int64 elements, but earlier as 2 float32 elements"),
+        ["unsupported storage class"] = (() => WithW(W(storage: "QInt8Storage"), new byte[2]),
+            "storage type 'torch.QInt8Storage' is not supported; expected one of FloatStorage, DoubleStorage, HalfStorage, BFloat16Storage"),
         ["storage type not a storage class"] = (() => PickleOnly(P().Mark().Str("storage").Global("collections", "OrderedDict").Str("0").Str("cpu").Int(1).Tuple().BinPersId().Stop()),
             "persistent id storage type is the global 'collections.OrderedDict', expected a torch storage class such as torch.FloatStorage"),
         ["persistent id not a tuple"] = (() => PickleOnly(P().Str("x").BinPersId().Stop()),
