@@ -15,15 +15,20 @@ internal sealed class TorchArchive
 
     private const int MaxListedRecords = 4;
 
+    // Deflate expands at most about 1032 to 1; a record claiming more is refused before anything is allocated for it.
+    private const long MaxExpansion = 1100;
+
     private readonly string _path;
     private readonly ZipArchive _zip;
     private readonly string _prefix;
+    private readonly long _fileLength;
 
-    private TorchArchive(string path, ZipArchive zip, string prefix)
+    private TorchArchive(string path, ZipArchive zip, string prefix, long fileLength)
     {
         _path = path;
         _zip = zip;
         _prefix = prefix;
+        _fileLength = fileLength;
     }
 
     /// <summary>The record name of the pickle, e.g. <c>archive/data.pkl</c>.</summary>
@@ -31,7 +36,10 @@ internal sealed class TorchArchive
 
     /// <summary>Finds the top folder of <paramref name="zip"/> and checks its byte order record.</summary>
     /// <exception cref="TensorFileException">No or several data.pkl records, a TorchScript archive, a big-endian or unreadable archive.</exception>
-    public static TorchArchive Open(string path, ZipArchive zip)
+    /// <param name="path">The checkpoint file, for errors.</param>
+    /// <param name="zip">The archive, opened for reading.</param>
+    /// <param name="fileLength">The length of the file, which bounds the sizes its records may claim.</param>
+    public static TorchArchive Open(string path, ZipArchive zip, long fileLength)
     {
         List<string> names = Guard(path, "is not a valid zip archive", () => zip.Entries.Select(e => e.FullName).ToList());
         // data.pkl directly in one top folder (or, leniently, at the root).
@@ -51,7 +59,7 @@ internal sealed class TorchArchive
         string prefix = pickles[0][..^"data.pkl".Length];
         if (names.Contains(prefix + "constants.pkl"))
             throw new TensorFileException(path, "archive is a TorchScript model (torch.jit.save), not a torch.save checkpoint; load it in Python and torch.save its state_dict()");
-        var archive = new TorchArchive(path, zip, prefix);
+        var archive = new TorchArchive(path, zip, prefix, fileLength);
         archive.CheckByteOrder();
         return archive;
     }
@@ -60,14 +68,13 @@ internal sealed class TorchArchive
     public (string RecordName, long? Length) StorageRecord(string key)
     {
         string name = $"{_prefix}data/{key}";
-        ZipArchiveEntry? entry = Guard(_path, $"cannot look up record {Quote.Name(name)}", () => _zip.GetEntry(name));
-        return (name, entry?.Length);
+        return (name, Entry(name)?.Length);
     }
 
     /// <summary>Reads the whole data.pkl record.</summary>
     public byte[] ReadPickle()
     {
-        ZipArchiveEntry entry = Guard(_path, "cannot read the archive", () => _zip.GetEntry(PickleName))
+        ZipArchiveEntry entry = Entry(PickleName)
             ?? throw new TensorFileException(_path, $"archive has no record {Quote.Name(PickleName)}");
         if (entry.Length > MaxPickleLength)
             throw new TensorFileException(_path, $"record {Quote.Name(PickleName)} is {entry.Length} bytes, more than the limit of {MaxPickleLength}");
@@ -84,7 +91,7 @@ internal sealed class TorchArchive
     public void ReadRecord(string name, Action<RecordReader, string> body)
     {
         string what = $"record {Quote.Name(name)}";
-        ZipArchiveEntry entry = Guard(_path, $"cannot read {what}", () => _zip.GetEntry(name))
+        ZipArchiveEntry entry = Entry(name)
             ?? throw new TensorFileException(_path, $"archive has no {what}");
         Stream stream = Guard(_path, $"cannot open {what}", entry.Open);
         try
@@ -106,19 +113,35 @@ internal sealed class TorchArchive
         }
         finally
         {
-            Guard(_path, $"cannot close {what}", () =>
+            // Closing a stream that was only read loses nothing; an error here must not hide the one being thrown.
+            try
             {
                 stream.Dispose();
-                return 0;
-            });
+            }
+            catch (Exception error) when (IsZipError(error))
+            {
+            }
         }
+    }
+
+    // The record, or null; its claimed sizes are checked against the file so that no read trusts a lie.
+    private ZipArchiveEntry? Entry(string name)
+    {
+        ZipArchiveEntry? entry = Guard(_path, $"cannot look up record {Quote.Name(name)}", () => _zip.GetEntry(name));
+        if (entry is null) return null;
+        if (entry.CompressedLength > _fileLength)
+            throw new TensorFileException(_path, $"record {Quote.Name(name)} claims {entry.CompressedLength} compressed bytes, more than the whole file ({_fileLength} bytes)");
+        if (entry.Length > entry.CompressedLength * MaxExpansion + 1024)
+            throw new TensorFileException(_path,
+                $"record {Quote.Name(name)} claims {entry.Length} bytes from {entry.CompressedLength} compressed bytes, more than compression can produce");
+        return entry;
     }
 
     // PyTorch 2.1 and later write "little" or "big"; earlier versions wrote only little-endian files and no record.
     private void CheckByteOrder()
     {
         string name = _prefix + "byteorder";
-        ZipArchiveEntry? entry = Guard(_path, "cannot read the archive", () => _zip.GetEntry(name));
+        ZipArchiveEntry? entry = Entry(name);
         if (entry is null) return;
         if (entry.Length > 16)
             throw new TensorFileException(_path, $"record {Quote.Name(name)} is {entry.Length} bytes, expected 'little' or 'big'");

@@ -55,7 +55,7 @@ public static class TorchCheckpoint
         CheckSignature(path, handle);
         using var stream = new FileStream(handle, FileAccess.Read);
         using ZipArchive zip = TorchArchive.Guard(path, "is not a valid zip archive", () => new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true));
-        TorchArchive archive = TorchArchive.Open(path, zip);
+        TorchArchive archive = TorchArchive.Open(path, zip, stream.Length);
         byte[] pickle = archive.ReadPickle();
         object? root = TorchUnpickler.Load(path, archive.PickleName, pickle, archive.StorageRecord);
         var tree = TorchCheckpointTree.Flatten(path, root, maxNodes: 1000 + 4L * pickle.Length);

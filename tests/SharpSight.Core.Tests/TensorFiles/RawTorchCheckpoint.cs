@@ -29,6 +29,24 @@ internal static class RawTorchCheckpoint
     public static byte[] Checkpoint(byte[] pickle, params (string Key, byte[] Data)[] storages) =>
         Zip([("archive/data.pkl", pickle), .. storages.Select(s => ($"archive/data/{s.Key}", s.Data)), ("archive/version", "3\n"u8.ToArray())]);
 
+    /// <summary>Overwrites the sizes the central directory claims for record <paramref name="name"/>.</summary>
+    public static byte[] ClaimSizes(byte[] zipBytes, string name, uint? compressed = null, uint? uncompressed = null)
+    {
+        byte[] bytes = (byte[])zipBytes.Clone();
+        byte[] utf8 = Encoding.UTF8.GetBytes(name);
+        for (int at = 0; at + 46 <= bytes.Length; at++)
+        {
+            // Central directory header: signature, ..., compressed size at 20, uncompressed at 24, name length at 28, name at 46.
+            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)) != 0x02014b50) continue;
+            int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 28));
+            if (!bytes.AsSpan(at + 46, nameLength).SequenceEqual(utf8)) continue;
+            if (compressed is { } c) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at + 20), c);
+            if (uncompressed is { } u) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at + 24), u);
+            return bytes;
+        }
+        throw new ArgumentException($"no central directory entry for {name}");
+    }
+
     /// <summary>The records of an existing archive, in order.</summary>
     public static List<(string Name, byte[] Data)> Records(byte[] zipBytes)
     {
