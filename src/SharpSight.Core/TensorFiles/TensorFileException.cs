@@ -1,7 +1,7 @@
 namespace SharpSight.Core.TensorFiles;
 
 /// <summary>
-/// A tensor file (safetensors, safetensors index, npy) is missing, unreadable or malformed.
+/// A tensor file (safetensors, safetensors index, npy, torch.save checkpoint) is missing, unreadable or malformed.
 /// The message is one line: the file name, a colon, and the problem with the field and value involved.
 /// </summary>
 public sealed class TensorFileException : Exception

@@ -294,4 +294,149 @@ public class TensorFileFuzzTests
             }
         }
     }
+
+    // Opcodes and arguments that torch.save pickles use, spliced into data.pkl to reach deeper paths.
+    private static readonly byte[][] PickleFragments =
+    [
+        [(byte)'('], [(byte)'t'], [(byte)')'], [(byte)'}'], [(byte)']'], [(byte)'u'], [(byte)'s'], [(byte)'a'], [(byte)'e'],
+        [(byte)'R'], [(byte)'Q'], [(byte)'b'], [(byte)'.'], [(byte)'0'], [(byte)'1'], [(byte)'2'], [0x85], [0x86], [0x87],
+        [0x88], [0x89], [0x93], [0x94], [0x81], [(byte)'N'], [(byte)'h', 0], [(byte)'h', 3], [(byte)'q', 0], [(byte)'K', 0],
+        [(byte)'K', 255], [(byte)'J', 255, 255, 255, 255], [(byte)'J', 0, 0, 0, 64], [0x8a, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        [(byte)'X', 1, 0, 0, 0, (byte)'0'], [(byte)'X', 255, 255, 255, 127], [(byte)'G', 0x7F, 0xF0, 0, 0, 0, 0, 0, 0],
+        "ctorch._utils\n_rebuild_tensor_v2\n"u8.ToArray(), "ctorch\nFloatStorage\n"u8.ToArray(), "ctorch\nBoolStorage\n"u8.ToArray(),
+        "ccollections\nOrderedDict\n"u8.ToArray(), "cos\nsystem\n"u8.ToArray(), "ctorch._utils\n_rebuild_parameter\n"u8.ToArray(),
+    ];
+
+    [Fact]
+    public void Corrupted_torch_checkpoints_read_or_fail_with_TensorFileException()
+    {
+        const int Iterations = 3000;
+        var random = new Random(2024);
+        string[] fixtures = ["autoencoder.pt", "mixed.pt", "mixed_protocol4.pt", "tensor.pt"];
+        byte[][] files = fixtures.Select(f => File.ReadAllBytes(RawTorchCheckpoint.FixturePath(f))).ToArray();
+        List<(string Name, byte[] Data)>[] records = files.Select(RawTorchCheckpoint.Records).ToArray();
+        using var folder = new TempFolder();
+        string path = folder.File("fuzz.pt");
+        int read = 0, rejected = 0;
+        var clock = Stopwatch.StartNew();
+
+        for (int i = 0; i < Iterations; i++)
+        {
+            int pick = random.Next(files.Length);
+            byte[] bytes = random.Next(4) == 0
+                ? MutateZip(files[pick], random, out string description)
+                : RawTorchCheckpoint.Zip(MutateRecords(records[pick], random, out description), deflate: random.Next(3) == 0);
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                using TorchCheckpointContents contents = TorchCheckpoint.ReadContents(path);
+                foreach (torch.Tensor tensor in contents.Tensors.Values) Assert.True(tensor.is_contiguous());
+                read++;
+            }
+            catch (TensorFileException error)
+            {
+                Assert.DoesNotContain('\n', error.Message);
+                Assert.StartsWith("fuzz.pt: ", error.Message);
+                rejected++;
+            }
+            catch (Exception error)
+            {
+                Assert.Fail($"iteration {i} ({description}) threw {error.GetType().Name}: {error.Message}\nfile: {Convert.ToBase64String(bytes)}");
+            }
+        }
+
+        Assert.True(read > 100, $"only {read} corrupted checkpoints were readable; the fuzzer is not reaching the tensor path");
+        Assert.True(rejected > 1000, $"only {rejected} corrupted checkpoints were rejected");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"fuzzing took {clock.Elapsed}");
+    }
+
+    private static byte[] MutateZip(byte[] original, Random random, out string description)
+    {
+        var bytes = (byte[])original.Clone();
+        if (random.Next(3) == 0)
+        {
+            int keep = random.Next(bytes.Length);
+            description = $"truncate zip to {keep}";
+            return bytes[..keep];
+        }
+        int flips = random.Next(1, 4);
+        for (int f = 0; f < flips; f++) bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);
+        description = $"flip {flips} zip bytes";
+        return bytes;
+    }
+
+    private static List<(string Name, byte[] Data)> MutateRecords(List<(string Name, byte[] Data)> original, Random random, out string description)
+    {
+        var records = original.ToList();
+        int pickle = records.FindIndex(r => r.Name.EndsWith("/data.pkl", StringComparison.Ordinal));
+        byte[] data = records[pickle].Data;
+        switch (random.Next(7))
+        {
+            case 0:
+            {
+                var mutated = (byte[])data.Clone();
+                int flips = random.Next(1, 4);
+                for (int f = 0; f < flips; f++) mutated[random.Next(mutated.Length)] ^= (byte)random.Next(1, 256);
+                records[pickle] = (records[pickle].Name, mutated);
+                description = $"flip {flips} pickle bytes";
+                break;
+            }
+            case 1:
+            {
+                // Small integers are sizes, strides, offsets and element counts.
+                var mutated = (byte[])data.Clone();
+                int[] ints = Enumerable.Range(0, mutated.Length - 1).Where(j => mutated[j] == (byte)'K').ToArray();
+                int at = ints[random.Next(ints.Length)] + 1;
+                mutated[at] = (byte)(random.Next(3) == 0 ? random.Next(256) : mutated[at] + random.Next(-2, 3));
+                records[pickle] = (records[pickle].Name, mutated);
+                description = $"change BININT1 at {at} to {mutated[at]}";
+                break;
+            }
+            case 2:
+            {
+                int at = random.Next(data.Length + 1);
+                byte[] fragment = PickleFragments[random.Next(PickleFragments.Length)];
+                records[pickle] = (records[pickle].Name, [.. data[..at], .. fragment, .. data[at..]]);
+                description = $"splice {Convert.ToHexString(fragment)} at {at}";
+                break;
+            }
+            case 3:
+            {
+                int at = random.Next(data.Length);
+                int length = Math.Min(random.Next(1, 12), data.Length - at);
+                records[pickle] = (records[pickle].Name, [.. data[..at], .. data[(at + length)..]]);
+                description = $"delete {length} pickle bytes at {at}";
+                break;
+            }
+            case 4:
+            {
+                int keep = random.Next(data.Length);
+                records[pickle] = (records[pickle].Name, data[..keep]);
+                description = $"truncate pickle to {keep}";
+                break;
+            }
+            case 5:
+            {
+                int victim = random.Next(records.Count);
+                (string name, byte[] bytes) = records[victim];
+                byte[] changed = random.Next(3) switch
+                {
+                    0 => bytes[..random.Next(bytes.Length + 1)],
+                    1 => [.. bytes, .. new byte[random.Next(1, 9)]],
+                    _ => bytes.Select(b => (byte)(b ^ random.Next(256))).ToArray(),
+                };
+                records[victim] = (name, changed);
+                description = $"change record {name}";
+                break;
+            }
+            default:
+            {
+                int victim = random.Next(records.Count);
+                description = $"drop record {records[victim].Name}";
+                records.RemoveAt(victim);
+                break;
+            }
+        }
+        return records;
+    }
 }
