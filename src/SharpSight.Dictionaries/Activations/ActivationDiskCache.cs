@@ -184,6 +184,8 @@ public sealed class ActivationDiskCache
             ModelId = key.ModelId, Hook = key.Hook, DIn = dIn, ContextLength = key.ContextLength, Source = key.Source,
             BosId = source.BosId, ExcludeBos = key.ExcludeBos, ShardRows = Math.Max(1, shardBytes / (4L * dIn)),
         };
+        if (existing is not null && existing.ModelBatchSize != options.ModelBatchSize)
+            throw new ActivationCacheException($"{folder}: the incomplete cache was written with model_batch_size {existing.ModelBatchSize}; continue it with the same (asked: {options.ModelBatchSize}) so the rest matches bit for bit");
         index = index with { ModelBatchSize = options.ModelBatchSize, MaxActivations = options.MaxActivations };
 
         if (options.MaxActivations is { } limit && index.Activations >= limit)

@@ -1,6 +1,7 @@
 using SharpSight.Dictionaries.Activations;
 using SharpSight.Games.Othello;
 using SharpSight.Models.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SharpSight.Dictionaries.Tests.Activations;
@@ -210,5 +211,33 @@ public class ActivationStoreTests
         Assert.Equal(served.shape[0], store.ActivationsRead);
         Assert.Equal(10, progress.Reports[^1].Contexts);
         Assert.Equal(served.shape[0], progress.Reports[^1].Activations);
+    }
+
+    [Fact]
+    public void Batches_read_inside_dispose_scopes_leave_the_store_intact_and_no_tensor_behind()
+    {
+        using TransformerModel model = TestData.OthelloModel();
+        var source = OthelloTokenSource.Random(30, 6);
+        ActivationStoreOptions options = Small() with { BatchSize = 50 };
+        List<Tensor> expected = [], scoped = [];
+        using (var store = ActivationStore.FromModel(model, source, options)) TestData.Drain(store, expected)?.Dispose();
+
+        long live = -1;
+        using (var store = ActivationStore.FromModel(model, source, options))
+        {
+            while (true)
+            {
+                // As a training step would: everything made during the step, the batch included, goes with its scope.
+                using var step = NewDisposeScope();
+                Tensor? batch = store.NextBatch();
+                if (batch is null) break;
+                scoped.Add(batch.clone().DetachFromDisposeScope());
+                if (store.NextBatchIndex == 3) live = DisposeScopeManager.Statistics.ThreadTotalLiveCount - scoped.Count;
+                if (store.NextBatchIndex == 25) Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount - scoped.Count);   // flat
+            }
+        }
+        Assert.True(expected.Count > 25);
+        Assert.True(TestData.Equal(expected, scoped));
+        TestData.DisposeAll([.. expected, .. scoped]);
     }
 }
