@@ -54,6 +54,13 @@ internal static class ActivationStoreBenchmark
             Console.WriteLine("resident set every 2% (MB): " + string.Join(" ", rss.Select(r => r.Mb.ToString("F0", inv))));
         }
 
+        // Resume three quarters of the way in: the source is read up to there, the model runs for about one buffer fill.
+        long resumeAt = expectedBatches * 3 / 4;
+        watch.Restart();
+        using (var store = ActivationStore.FromModel(model, source, options with { StartBatch = resumeAt }))
+            store.NextBatch()?.Dispose();
+        Console.WriteLine(string.Create(inv, $"resume at batch {resumeAt:N0} ({resumeAt * batch:N0} activations in): first batch after {watch.Elapsed.TotalSeconds:F1} s ({seconds * 3 / 4:F1} s to get there without a resume)"));
+
         // The same model's full forward passes (to the logits) over 1/20 of the games: the store's cost per activation against it.
         int forwardGames = Math.Max(32, games / 20);
         watch.Restart();

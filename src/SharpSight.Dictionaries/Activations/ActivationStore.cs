@@ -124,7 +124,7 @@ public sealed class ActivationStore : IDisposable
     /// <summary>
     /// E‖x‖², the mean squared norm of the activations in the first <paramref name="batches"/> batches (from batch 0 whatever
     /// the current position, which is kept). dictionary_learning scales inputs to unit mean squared norm, dividing by
-    /// √E‖x‖²; SAELens' constant-norm rescale multiplies by √d_in / √E‖x‖² instead.
+    /// √E‖x‖² (SAELens' scaler uses √d_in / E‖x‖ instead, from the mean norm).
     /// </summary>
     /// <param name="batches">Batches to average over (fewer if the stream ends first).</param>
     /// <exception cref="InvalidOperationException">The stream has no activations.</exception>
