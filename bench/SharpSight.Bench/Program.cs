@@ -9,6 +9,7 @@ return which switch
     "trace" => TraceBenchmark.Run(args.Skip(1).ToArray()),
     "games" => GamesBenchmark.Run(args.Skip(1).ToArray()),
     "training" => TrainingBenchmark.Run(args.Skip(1).ToArray()),
+    "activations" => ActivationStoreBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -19,5 +20,6 @@ static int Usage()
     Console.Error.WriteLine("       SharpSight.Bench trace [--batch 8] [--seq 128] [--repeats 7]");
     Console.Error.WriteLine("       SharpSight.Bench games");
     Console.Error.WriteLine("       SharpSight.Bench training [--preset small|medium|lab|paper] [--steps 20]");
+    Console.Error.WriteLine("       SharpSight.Bench activations [--tokens 20000000] [--layers 2] [--d-model 64] [--layer 0] [--batch 4096] [--buffer 262144]");
     return 2;
 }
