@@ -20,6 +20,7 @@ public static class SharpSightCli
             ImportCommand.Create(),
             GamesCommand.Create(),
             DemoCommand.Create(),
+            SaeCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -243,7 +243,7 @@ public static class DictionarySweep
         {
             string line = $"{{\"step\":{metrics.Step},\"loss\":{Number(metrics.Loss)},\"mse\":{Number(metrics.Mse)},\"l0\":{Number(metrics.L0)}," +
                 $"\"fve\":{Number(metrics.FractionOfVarianceExplained)},\"dead\":{Number(metrics.DeadFraction)},\"lr\":{Number(metrics.LearningRate)}}}";
-            File.AppendAllText(_path, line + "\n", Encoding.UTF8);
+            File.AppendAllText(_path, line + "\n", new UTF8Encoding(false));
         }
 
         // JSON has no NaN: a non-finite metric (e.g. the FVE of a constant batch) is written as null.

@@ -62,8 +62,8 @@ public sealed record DictionaryTrainingOptions
     /// <summary>Adam β₂.</summary>
     public double Beta2 { get; init; } = 0.999;
 
-    /// <summary>Linear learning-rate warmup steps.</summary>
-    public int WarmupSteps { get; init; } = 1000;
+    /// <summary>Linear learning-rate warmup steps; null = 1000 (dictionary_learning), capped at a twentieth of a shorter run.</summary>
+    public int? WarmupSteps { get; init; }
 
     /// <summary>Step from which the learning rate decays linearly to 0 at the end; null = 0.8·Steps for TopK-family methods, none otherwise.</summary>
     public int? DecayStartStep { get; init; }
@@ -71,8 +71,14 @@ public sealed record DictionaryTrainingOptions
     /// <summary>Sparsity coefficient λ; null = the method's default.</summary>
     public double? SparsityCoefficient { get; init; }
 
-    /// <summary>Steps over which the sparsity coefficient ramps linearly from 0 to λ.</summary>
-    public int SparsityWarmupSteps { get; init; } = 2000;
+    /// <summary>Steps over which the sparsity coefficient ramps linearly from 0 to λ; null = 2000, capped at a tenth of a shorter run.</summary>
+    public int? SparsityWarmupSteps { get; init; }
+
+    /// <summary>Learning-rate warmup in effect.</summary>
+    public int WarmupInEffect => WarmupSteps ?? Math.Min(1000, Math.Max(1, Steps / 20));
+
+    /// <summary>Sparsity warmup in effect.</summary>
+    public int SparsityWarmupInEffect => SparsityWarmupSteps ?? Math.Min(2000, Math.Max(1, Steps / 10));
 
     /// <summary>Global gradient-norm clip (0 = none).</summary>
     public double ClipNorm { get; init; } = 1.0;
@@ -165,13 +171,13 @@ public sealed record DictionaryTrainingOptions
     public double LearningRateScale(long step)
     {
         long sinceRestart = ResampleEvery > 0 ? step % ResampleEvery : step;
-        double warmup = WarmupSteps > 0 ? Math.Min(1.0, (sinceRestart + 1) / (double)WarmupSteps) : 1.0;
+        double warmup = WarmupInEffect > 0 ? Math.Min(1.0, (sinceRestart + 1) / (double)WarmupInEffect) : 1.0;
         double decay = DecayStartInEffect is { } start && step >= start && Steps > start ? Math.Max(0.0, (Steps - step) / (double)(Steps - start)) : 1.0;
         return warmup * decay;
     }
 
-    /// <summary>Sparsity-coefficient multiplier at a step: a linear ramp over <see cref="SparsityWarmupSteps"/>.</summary>
-    public double SparsityScale(long step) => SparsityWarmupSteps > 0 ? Math.Min(1.0, (step + 1) / (double)SparsityWarmupSteps) : 1.0;
+    /// <summary>Sparsity-coefficient multiplier at a step: a linear ramp over <see cref="SparsityWarmupInEffect"/>.</summary>
+    public double SparsityScale(long step) => SparsityWarmupInEffect > 0 ? Math.Min(1.0, (step + 1) / (double)SparsityWarmupInEffect) : 1.0;
 
     /// <summary>The dictionary architecture a method trains.</summary>
     public DictionaryArchitecture Architecture => Method switch

@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Globalization;
+using SharpSight.Dictionaries;
+using SharpSight.Dictionaries.Activations;
+using SharpSight.Dictionaries.Training;
+using SharpSight.Games.Laboratory;
+using SharpSight.Models.Loading;
+using SharpSight.Models.Modules;
+using SharpSight.Models.Tokenizers;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace SharpSight.Cli.Commands;
+
+/// <summary><c>sharpsight sae train|sweep</c>: train sparse dictionaries on a model's activations.</summary>
+internal static class SaeCommand
+{
+    public static Command Create() => new("sae", "Sparse dictionaries (SAEs): train one, or a sweep of several on one activation stream") { Train(), Sweep() };
+
+    private static Command Train()
+    {
+        var model = new Option<string?>("--model") { Description = "Model folder (Hugging Face layout or an Othello training folder); default: the laboratory model" };
+        var hook = new Option<string>("--hook") { Description = "Hook point to read, e.g. blocks.3.hook_resid_post", Required = true };
+        var arch = new Option<string>("--arch") { Description = "standard, april, topk, batchtopk, matryoshka, jumprelu, gated, p-anneal", DefaultValueFactory = _ => "topk" };
+        var width = new Option<int>("--width") { Description = "Features (d_sae)", DefaultValueFactory = _ => 4096 };
+        var k = new Option<int>("--k") { Description = "Active features per input (TopK, BatchTopK, Matryoshka)", DefaultValueFactory = _ => 32 };
+        var l1 = new Option<double?>("--l1") { Description = "Sparsity coefficient λ (default: the method's)" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the method's)" };
+        var targetL0 = new Option<double>("--target-l0") { Description = "JumpReLU L0 target", DefaultValueFactory = _ => 20 };
+        var tokens = new Option<string>("--tokens") { Description = "Activations to train on: 5000000, 5M, 500k", DefaultValueFactory = _ => "2M" };
+        var batch = new Option<int>("--batch-size") { Description = "Activations per step", DefaultValueFactory = _ => 4096 };
+        var data = new Option<string?>("--data") { Description = "Token source file (game file, chess transcripts, text, JSONL or Parquet); default: seeded random games" };
+        var source = new Option<string?>("--source") { Description = "othello, chess, text, jsonl or parquet (default: from the model and the file)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the data order and the initialisation", DefaultValueFactory = _ => 0UL };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Run folder (resumed when it exists); the SAELens files are written to OUT/NAME", Required = true };
+        var command = new Command("train", "Train one dictionary (resumable; Ctrl+C saves a checkpoint)") { model, hook, arch, width, k, l1, lr, targetL0, tokens, batch, data, source, seed, outDir };
+        CommandRunner.SetBody(command, (parsed, output) =>
+        {
+            TrainingMethod method = DictionaryTrainingOptions.ParseMethod(parsed.GetValue(arch)!);
+            var options = new DictionaryTrainingOptions
+            {
+                Method = method,
+                SparsityCoefficient = parsed.GetValue(l1),
+                LearningRate = parsed.GetValue(lr),
+                TargetL0 = parsed.GetValue(targetL0),
+                Seed = parsed.GetValue(seed),
+            };
+            string name = $"{parsed.GetValue(arch)!.ToLowerInvariant()}-{parsed.GetValue(width)}";
+            var spec = new DictionarySpec(name, options, parsed.GetValue(width), parsed.GetValue(k), null);
+            var file = new SweepFile(parsed.GetValue(model), parsed.GetValue(hook)!, parsed.GetValue(data), parsed.GetValue(source),
+                SweepFile.ParseTokens(parsed.GetValue(tokens)!, "--tokens"), parsed.GetValue(batch), parsed.GetValue(seed), [spec]);
+            RunSweep(output, file, parsed.GetValue(outDir)!.FullName);
+        });
+        return command;
+    }
+
+    private static Command Sweep()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "Sweep file (JSON: model, hook, data, tokens, batch_size, seed, dictionaries[…])", Required = true };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Run folder (resumed when it exists); each dictionary goes to OUT/NAME", Required = true };
+        var command = new Command("sweep", "Train several dictionaries on one activation stream in one pass") { config, outDir };
+        CommandRunner.SetBody(command, (parsed, output) => RunSweep(output, SweepFile.Load(parsed.GetValue(config)!.FullName), parsed.GetValue(outDir)!.FullName));
+        return command;
+    }
+
+    private static void RunSweep(TextWriter output, SweepFile file, string folder)
+    {
+        string modelFolder = file.Model ?? OthelloLaboratory.DefaultFolder();
+        string kind = SourceKind(file, modelFolder);
+        using TransformerModel model = kind == "othello" ? OthelloLaboratory.LoadModel(modelFolder) : ModelLoader.Load(modelFolder);
+        ITokenSource source = OpenSource(kind, file, model, modelFolder);
+        int inputSize = (int)model.Hooks[file.Hook].Shape.Dims[^1].Size;
+        var metadata = new DictionaryMetadata
+        {
+            ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelFolder))),
+            HookName = file.Hook,
+            ContextSize = source.ContextLength,
+            PrependBos = source.BosId is not null,
+            DatasetPath = file.Data ?? source.Description,
+        };
+        int steps = (int)Math.Max(1, (file.Tokens + file.BatchSize - 1) / file.BatchSize);
+        var plan = new SweepPlan
+        {
+            Entries = [.. file.Dictionaries.Select(d => d.ToEntry(inputSize, metadata))],
+            Steps = steps,
+            BatchSize = file.BatchSize,
+            CheckpointEvery = Math.Max(50, steps / 20),
+            LogEvery = Math.Max(1, Math.Min(50, steps / 100)),
+            DataDescription = $"{Path.GetFullPath(modelFolder)} {file.Hook} {source.Description} seed {file.Seed}",
+        };
+        var storeOptions = new ActivationStoreOptions { Hook = file.Hook, DIn = inputSize, BatchSize = file.BatchSize, Seed = file.Seed };
+        IEnumerator<Tensor> Open(long start) => Batches(ActivationStore.FromModel(model, source, storeOptions with { StartBatch = start })).GetEnumerator();
+
+        output.WriteLine($"{plan.Entries.Count} dictionar{(plan.Entries.Count == 1 ? "y" : "ies")} on {file.Hook} (d_in {inputSize}) of {modelFolder}: " +
+            $"{steps:N0} steps of {file.BatchSize:N0} activations from {source.Description}");
+        IReadOnlyDictionary<string, SparseDictionary>? trained = null;
+        SweepProgress? last = null;
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            Show(output, plan, progress => trained = DictionarySweep.Run(plan, Open, folder, new Progress<SweepProgress>(p => { last = p; progress(p); }), cancel.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            output.WriteLine("stopped; run the same command to resume");
+            return;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        foreach ((string name, SparseDictionary dictionary) in trained!)
+        {
+            StepMetrics? metrics = last?.Latest.GetValueOrDefault(name);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: L0 {metrics?.L0:F1}, FVE {metrics?.FractionOfVarianceExplained:F3}, dead {metrics?.DeadFraction:P1} (last batch); wrote {Path.Combine(folder, name)} (SAELens)"));
+            dictionary.Dispose();
+        }
+    }
+
+    private static IEnumerable<Tensor> Batches(ActivationStore store)
+    {
+        using (store)
+            while (store.NextBatch() is { } batch)
+                yield return batch;
+    }
+
+    private static string SourceKind(SweepFile file, string modelFolder)
+    {
+        if (file.Source is { } explicitKind)
+            return explicitKind is "othello" or "chess" or "text" or "jsonl" or "parquet" ? explicitKind
+                : throw new ArgumentException($"source '{explicitKind}' is not one of othello, chess, text, jsonl, parquet");
+        string extension = Path.GetExtension(file.Data ?? "").ToLowerInvariant();
+        if (extension == ".jsonl") return "jsonl";
+        if (extension == ".parquet") return "parquet";
+        if (File.Exists(Path.Combine(modelFolder, "preset.json"))) return File.ReadAllText(Path.Combine(modelFolder, "preset.json")).Contains("\"chess\"") ? "chess" : "othello";
+        if (File.Exists(Path.Combine(modelFolder, "config.json")) && System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(modelFolder, "config.json")))
+                .RootElement.TryGetProperty("vocab_size", out var vocab) && vocab.GetInt32() == SharpSight.Games.Othello.OthelloVocabulary.Size)
+            return "othello";
+        if (file.Data is null) throw new ArgumentException("--data is needed for a text model (or --source othello|chess for seeded random games)");
+        return "text";
+    }
+
+    private static ITokenSource OpenSource(string kind, SweepFile file, TransformerModel model, string modelFolder)
+    {
+        int games = (int)Math.Min(int.MaxValue, file.Tokens / 40 + 1000);
+        int context = Math.Min(256, model.Config.MaxPositions);
+        return kind switch
+        {
+            "othello" => file.Data is null ? OthelloTokenSource.Random(games, file.Seed) : OthelloTokenSource.FromFile(file.Data),
+            "chess" => file.Data is null ? ChessTokenSource.Random(games / 4, file.Seed, context) : ChessTokenSource.FromTranscripts(file.Data, context),
+            "jsonl" => new TextTokenSource(TextCorpus.Jsonl(file.Data!), TokenizerLoader.Load(modelFolder), Math.Min(128, model.Config.MaxPositions)),
+            "parquet" => new TextTokenSource(TextCorpus.Parquet(file.Data!), TokenizerLoader.Load(modelFolder), Math.Min(128, model.Config.MaxPositions)),
+            _ => new TextTokenSource(TextCorpus.PlainText(file.Data!), TokenizerLoader.Load(modelFolder), Math.Min(128, model.Config.MaxPositions)),
+        };
+    }
+
+    // A live bar per dictionary in a terminal; a plain line every tenth of the run otherwise.
+    private static void Show(TextWriter output, SweepPlan plan, Action<Action<SweepProgress>> run)
+    {
+        bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        if (!live)
+        {
+            long next = Math.Max(1, plan.Steps / 10);
+            run(p =>
+            {
+                if (p.Step < next && p.Step != p.Steps) return;
+                next = p.Step + Math.Max(1, plan.Steps / 10);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.Steps}  {p.TokensPerSecond:N0} tokens/s  ETA {p.Remaining:hh\\:mm\\:ss}"));
+                foreach ((string name, StepMetrics m) in p.Latest) output.WriteLine("  " + Describe(name, m));
+            });
+            return;
+        }
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask total = context.AddTask("starting", maxValue: plan.Steps);
+                var tasks = plan.Entries.ToDictionary(e => e.Name, e => context.AddTask(e.Name, maxValue: plan.Steps));
+                run(p =>
+                {
+                    total.Value = p.Step;
+                    total.Description = string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.Steps}  {p.TokensPerSecond:N0} tokens/s");
+                    foreach ((string name, StepMetrics m) in p.Latest)
+                    {
+                        tasks[name].Value = p.Step;
+                        tasks[name].Description = Markup.Escape(Describe(name, m));
+                    }
+                });
+            });
+    }
+
+    private static string Describe(string name, StepMetrics m) => string.Create(CultureInfo.InvariantCulture,
+        $"{name}: mse {m.Mse:G4}  L0 {m.L0:F1}  FVE {m.FractionOfVarianceExplained:F3}  dead {m.DeadFraction:P1}");
+}
