@@ -35,15 +35,40 @@ public sealed class TopKTrainer : DictionaryTrainer
     public override LossTerms Loss(Tensor x)
     {
         Tensor active = nn.functional.relu(Dictionary.PreActivations(x));
-        Tensor features = Dictionary is TopKDictionary ? TopKDictionary.KeepTopK(active, K) : BatchTopKDictionary.KeepBatchTopK(active, K);
-        Tensor reconstructed = Dictionary.Decode(features);
+        Tensor features, reconstructed;
+        if (Dictionary is TopKDictionary)
+        {
+            // Exactly k features per row: decode from the k kept rows of W_dec (a batched product of [1, k] by [k, d_in]),
+            // not a dense product with a mostly-zero matrix.
+            Tensor indices;
+            using (no_grad()) (_, indices) = active.topk(K, dim: -1, sorted: false);
+            Tensor values = active.gather(1, indices);
+            reconstructed = SparseDecode(values, indices) + Dictionary.DecoderBias;
+            features = zeros_like(active).scatter(1, indices, values.detach());
+        }
+        else
+        {
+            // BatchTopK: rows keep different numbers of features; decode densely.
+            Tensor flat;
+            using (no_grad()) (_, flat) = active.reshape(-1).topk((int)Math.Min(K * active.shape[0], active.numel()), sorted: false);
+            features = zeros([active.numel()], active.dtype, active.device).scatter(0, flat, active.reshape(-1).gather(0, flat)).view(active.shape);
+            reconstructed = Dictionary.Decode(features);
+        }
         Tensor reconstruction = SquaredError(x, reconstructed);
         Tensor fit = _prefixEnds.Length == 1 ? reconstruction : PrefixLosses(x, features);
         Tensor auxiliary = AuxK(x - reconstructed, active);
         return new LossTerms(fit + Options.AuxKCoefficient * auxiliary, reconstruction, zeros([]), auxiliary, features, reconstructed);
     }
 
-    /// <summary>Σᵢ wᵢ‖x − (b_dec + Σ_{j ≤ end(i)} f_j W_j)‖², batch mean.</summary>
+    /// <summary>Σⱼ values[b, j] · W_dec[indices[b, j]] for each row b (no decoder bias), with gradients to both.</summary>
+    private Tensor SparseDecode(Tensor values, Tensor indices)
+    {
+        long batch = values.shape[0], perRow = values.shape[1];
+        Tensor rows = Dictionary.DecoderWeight.index_select(0, indices.reshape(-1)).view(batch, perRow, Dictionary.InputSize);
+        return bmm(values.unsqueeze(1), rows).squeeze(1);
+    }
+
+    /// <summary>Σᵢ wᵢ‖x − (b_dec + Σ_{j &lt; end(i)} f_j W_j)‖², batch mean.</summary>
     private Tensor PrefixLosses(Tensor x, Tensor features)
     {
         Tensor total = zeros([], x.dtype, x.device);
@@ -62,11 +87,11 @@ public sealed class TopKTrainer : DictionaryTrainer
         long deadCount = dead.sum().item<long>();
         if (deadCount == 0) return zeros([], residual.dtype, residual.device);
         int kAux = (int)Math.Min(Options.AuxK ?? Dictionary.InputSize / 2, deadCount);
-        Tensor candidates = active.masked_fill(dead.logical_not(), double.NegativeInfinity);
-        (Tensor values, Tensor indices) = candidates.topk(kAux, dim: -1, sorted: false);
-        Tensor auxFeatures = zeros_like(active).scatter(-1, indices, values);
+        Tensor indices;
+        using (no_grad()) (_, indices) = active.masked_fill(dead.logical_not(), double.NegativeInfinity).topk(kAux, dim: -1, sorted: false);
+        Tensor auxReconstruction = SparseDecode(active.gather(1, indices), indices);
         Tensor target = residual.detach();
-        Tensor error = (target - matmul(auxFeatures, Dictionary.DecoderWeight)).pow(2).sum(-1).mean();
+        Tensor error = (target - auxReconstruction).pow(2).sum(-1).mean();
         Tensor scale = (target - target.mean([0L], keepdim: true)).pow(2).sum(-1).mean();
         return (error / scale).nan_to_num(0, 0, 0);
     }
