@@ -73,14 +73,15 @@ public sealed class BatchTopKDictionary : SparseDictionary
     /// <inheritdoc />
     protected override void ScaleFeatures(Tensor scales)
     {
-        base.ScaleFeatures(scales);
-        if (HasThreshold) Threshold.mul_(scales);
-        else
+        // Refuse before scaling anything, so a refused fold leaves the dictionary as it was.
+        if (!HasThreshold)
         {
             using Tensor unit = (scales - 1).abs().max();
             if (unit.item<float>() > 1e-5f)
                 throw new InvalidOperationException("a BatchTopK dictionary without a learned threshold cannot fold its decoder norms: its batch top-k " +
                     "selection depends on each feature's scale");
         }
+        base.ScaleFeatures(scales);
+        if (HasThreshold) Threshold.mul_(scales);
     }
 }

@@ -83,16 +83,23 @@ public abstract class DictionaryTrainer : IDisposable
     /// <exception cref="NonFiniteLossException">The loss is NaN or infinite; nothing was changed.</exception>
     public StepMetrics TrainStep(Tensor x)
     {
-        if (Step == 0) OnFirstBatch(x);
         using var scope = NewDisposeScope();
+        // The first batch may initialise parameters (b_dec); a copy lets a refused first step leave them as they were.
+        Tensor[]? beforeFirstBatch = Step == 0 ? [.. Dictionary.Parameters.Select(p => p.Parameter.detach().clone())] : null;
+        if (Step == 0) OnFirstBatch(x);
         double learningRate = Options.LearningRateFor(Dictionary.Width) * Options.LearningRateScale(Step);
         foreach ((_, Tensor parameter) in Trainable) parameter.grad?.zero_();
 
         LossTerms terms = Loss(x);
         double loss = terms.Total.item<float>();
         if (!double.IsFinite(loss))
+        {
+            if (beforeFirstBatch is not null)
+                using (no_grad())
+                    foreach (((_, TorchSharp.Modules.Parameter parameter), Tensor saved) in Dictionary.Parameters.Zip(beforeFirstBatch)) parameter.copy_(saved);
             throw new NonFiniteLossException($"step {Step + 1}: the loss is {loss} (reconstruction {terms.Reconstruction.item<float>()}, " +
                 $"sparsity {terms.Sparsity.item<float>()}); training stopped before the update");
+        }
         terms.Total.backward();
         if (Options.ConstrainsDecoder) ProjectDecoderGradient();
         if (Options.ClipNorm > 0) nn.utils.clip_grad_norm_(_clipped, Options.ClipNorm);

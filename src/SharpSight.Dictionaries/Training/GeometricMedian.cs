@@ -19,7 +19,8 @@ public static class GeometricMedian
         {
             // Each point weighs 1/distance; the clamp keeps a point that coincides with the estimate from dividing by zero.
             Tensor weights = 1 / (x - guess).norm(1).clamp_min(1e-12);
-            Tensor next = (weights.unsqueeze(1) * x).sum(0) / weights.sum();
+            // 0L, not 0: a literal 0 binds to sum(ScalarType? type), i.e. a total sum in uint8, not a sum over dim 0.
+            Tensor next = (weights.unsqueeze(1) * x).sum(0L) / weights.sum();
             bool done = (next - guess).norm().item<double>() < tolerance;
             guess = next;
             if (done) break;
