@@ -102,7 +102,7 @@ public abstract class DictionaryTrainer : IDisposable
         }
         terms.Total.backward();
         if (Options.ConstrainsDecoder) ProjectDecoderGradient();
-        if (Options.ClipNorm > 0) nn.utils.clip_grad_norm_(_clipped, Options.ClipNorm);
+        if (Options.ClipNormInEffect > 0) nn.utils.clip_grad_norm_(_clipped, Options.ClipNormInEffect);
         _optimizer.Step(learningRate);
         if (Options.ConstrainsDecoder) NormalizeDecoder();
 

@@ -80,8 +80,11 @@ public sealed record DictionaryTrainingOptions
     /// <summary>Sparsity warmup in effect.</summary>
     public int SparsityWarmupInEffect => SparsityWarmupSteps ?? Math.Min(2000, Math.Max(1, Steps / 10));
 
-    /// <summary>Global gradient-norm clip (0 = none).</summary>
-    public double ClipNorm { get; init; } = 1.0;
+    /// <summary>Global gradient-norm clip (0 = none); null = 1 for TopK, BatchTopK, Matryoshka, JumpReLU and April, none for the others (dictionary_learning).</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>Gradient clip in effect (0 = none).</summary>
+    public double ClipNormInEffect => ClipNorm ?? (Method is TrainingMethod.Standard or TrainingMethod.Gated or TrainingMethod.PAnneal ? 0 : 1.0);
 
     /// <summary>Resample dead features every this many steps (Standard and PAnneal; 0 = never).</summary>
     public int ResampleEvery { get; init; }

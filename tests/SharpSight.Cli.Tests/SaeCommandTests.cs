@@ -1,0 +1,48 @@
+using SharpSight.Dictionaries;
+using SharpSight.Dictionaries.Formats;
+
+namespace SharpSight.Cli.Tests;
+
+public sealed class SaeCommandTests : CliHarness
+{
+    [Fact]
+    public void Sae_train_on_the_laboratory_model_writes_a_SAELens_folder_and_a_rerun_resumes_finished()
+    {
+        string folder = Path.Combine(Home, "sae");
+        string[] command = ["sae", "train", "--hook", "blocks.1.hook_resid_post", "--arch", "topk", "--width", "128", "--k", "8",
+            "--tokens", "12k", "--batch-size", "1024", "--out", folder];
+        var (code, output, error) = Run(command);
+        Assert.True(code == 0, error);
+        Assert.Contains("12 steps of 1,024 activations", output);
+        Assert.Contains("topk-128: L0 8.0", output);
+        using (SparseDictionary sae = SaeLensFolder.Read(Path.Combine(folder, "topk-128")))
+        {
+            Assert.Equal(DictionaryArchitecture.TopK, sae.Config.Architecture);
+            Assert.Equal(256, sae.InputSize);
+            Assert.Equal("blocks.1.hook_resid_post", sae.Config.Metadata.HookName);
+        }
+        Assert.Equal(12, File.ReadAllLines(Path.Combine(folder, "topk-128", "metrics.jsonl")).Length);
+
+        (code, output, error) = Run(command);
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("step 1/12", output);
+
+        // Other settings in the same folder are another run: refused rather than mixed.
+        (code, _, error) = Run([.. command.Select(a => a == "8" ? "4" : a)]);
+        Assert.Equal(1, code);
+        Assert.Contains("holds a different run", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "sae", "train", "--hook", "blocks.1.hook_resid_post", "--arch", "sparsemax", "--out", "/tmp/x" }, "unknown architecture 'sparsemax'")]
+    [InlineData(new[] { "sae", "train", "--hook", "blocks.9.hook_resid_post", "--out", "/tmp/x" }, "no hook point named 'blocks.9.hook_resid_post'")]
+    [InlineData(new[] { "sae", "train", "--hook", "blocks.1.hook_resid_post", "--tokens", "lots", "--out", "/tmp/x" }, "--tokens is 'lots'")]
+    [InlineData(new[] { "sae", "sweep", "--config", "/no/such/sweep.json", "--out", "/tmp/x" }, "/no/such/sweep.json: not found")]
+    public void Bad_input_gives_one_line(string[] args, string expected)
+    {
+        var (code, _, error) = Run(args);
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}
