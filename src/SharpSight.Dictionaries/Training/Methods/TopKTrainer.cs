@@ -38,12 +38,11 @@ public sealed class TopKTrainer : DictionaryTrainer
         Tensor features, reconstructed;
         if (Dictionary is TopKDictionary)
         {
-            // Exactly k features per row: decode from the k kept rows of W_dec (a batched product of [1, k] by [k, d_in]),
-            // not a dense product with a mostly-zero matrix.
+            // Exactly k features per row: decode from the k kept rows of W_dec, not a dense product with a mostly-zero matrix.
             Tensor indices;
             using (no_grad()) (_, indices) = active.topk(K, dim: -1, sorted: false);
             Tensor values = active.gather(1, indices);
-            reconstructed = SparseDecode(values, indices) + Dictionary.DecoderBias;
+            reconstructed = DecodeKept(values, indices) + Dictionary.DecoderBias;
             features = zeros_like(active).scatter(1, indices, values.detach());
         }
         else
@@ -61,12 +60,7 @@ public sealed class TopKTrainer : DictionaryTrainer
     }
 
     /// <summary>Σⱼ values[b, j] · W_dec[indices[b, j]] for each row b (no decoder bias), with gradients to both.</summary>
-    private Tensor SparseDecode(Tensor values, Tensor indices)
-    {
-        long batch = values.shape[0], perRow = values.shape[1];
-        Tensor rows = Dictionary.DecoderWeight.index_select(0, indices.reshape(-1)).view(batch, perRow, Dictionary.InputSize);
-        return bmm(values.unsqueeze(1), rows).squeeze(1);
-    }
+    private Tensor DecodeKept(Tensor values, Tensor indices) => SparseDecode.Apply(values, indices, Dictionary.DecoderWeight);
 
     /// <summary>Σᵢ wᵢ‖x − (b_dec + Σ_{j &lt; end(i)} f_j W_j)‖², batch mean.</summary>
     private Tensor PrefixLosses(Tensor x, Tensor features)
@@ -89,7 +83,7 @@ public sealed class TopKTrainer : DictionaryTrainer
         int kAux = (int)Math.Min(Options.AuxK ?? Dictionary.InputSize / 2, deadCount);
         Tensor indices;
         using (no_grad()) (_, indices) = active.masked_fill(dead.logical_not(), double.NegativeInfinity).topk(kAux, dim: -1, sorted: false);
-        Tensor auxReconstruction = SparseDecode(active.gather(1, indices), indices);
+        Tensor auxReconstruction = DecodeKept(active.gather(1, indices), indices);
         Tensor target = residual.detach();
         Tensor error = (target - auxReconstruction).pow(2).sum(-1).mean();
         Tensor scale = (target - target.mean([0L], keepdim: true)).pow(2).sum(-1).mean();
