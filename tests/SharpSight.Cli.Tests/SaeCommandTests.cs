@@ -22,6 +22,22 @@ public sealed class SaeCommandTests : CliHarness
             Assert.Equal("blocks.1.hook_resid_post", sae.Config.Metadata.HookName);
         }
         Assert.Equal(12, File.ReadAllLines(Path.Combine(folder, "topk-128", "metrics.jsonl")).Length);
+        Assert.Contains("held-out scores of the saved files on blocks.1.hook_resid_post, activations from othello-random", output);
+        Assert.Contains("seed 1000000", output);
+        Assert.Matches(@"  topk-128: L0 8\.0, FVE 0\.\d{3}, MSE [\d.]+, relative error 0\.\d{3} over 3,072 activations", output);
+
+        // eval reads the hook from cfg.json and scores every dictionary of a run folder.
+        (code, output, error) = Run(["sae", "eval", "--sae", folder, "--tokens", "2k"]);
+        Assert.True(code == 0, error);
+        Assert.Matches(@"  topk-128: L0 8\.0, FVE 0\.\d{3}, .* over 4,096 activations", output);
+        (code, _, error) = Run(["sae", "eval", "--sae", folder, "--hook", "blocks.1.mlp.hook_post", "--tokens", "2k"]);
+        Assert.Equal(1, code);
+        Assert.Contains("cfg.json: d_in 256 does not match blocks.1.mlp.hook_post, of size 1024", error);
+        File.WriteAllText(Path.Combine(folder, "topk-128", "cfg.json"), "{ \"d_in\": 256, \"d_sae\": ");
+        (code, _, error) = Run(["sae", "eval", "--sae", Path.Combine(folder, "topk-128")]);
+        Assert.Equal(1, code);
+        Assert.Contains("topk-128/cfg.json", error);
+        Assert.Single(error.Trim().Split('\n'));
 
         (code, output, error) = Run(command);
         Assert.True(code == 0, error);

@@ -2,8 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using SharpSight.Dictionaries;
 using SharpSight.Dictionaries.Activations;
+using SharpSight.Dictionaries.Evaluation;
+using SharpSight.Dictionaries.Formats;
 using SharpSight.Dictionaries.Training;
 using SharpSight.Games.Laboratory;
+using SharpSight.Games.Training;
 using SharpSight.Models.Loading;
 using SharpSight.Models.Modules;
 using SharpSight.Models.Tokenizers;
@@ -12,10 +15,13 @@ using static TorchSharp.torch;
 
 namespace SharpSight.Cli.Commands;
 
-/// <summary><c>sharpsight sae train|sweep</c>: train sparse dictionaries on a model's activations.</summary>
+/// <summary><c>sharpsight sae train|sweep|eval</c>: train sparse dictionaries on a model's activations and score them.</summary>
 internal static class SaeCommand
 {
-    public static Command Create() => new("sae", "Sparse dictionaries (SAEs): train one, or a sweep of several on one activation stream") { Train(), Sweep() };
+    public static Command Create() => new("sae", "Sparse dictionaries (SAEs): train one, a sweep of several on one activation stream, or score them") { Train(), Sweep(), Eval() };
+
+    // Held-out games come from the training seed plus this offset, so no run's held-out set is its own training data.
+    private const ulong HeldOutSeedOffset = 1_000_000;
 
     private static Command Train()
     {
@@ -65,9 +71,8 @@ internal static class SaeCommand
 
     private static void RunSweep(TextWriter output, SweepFile file, string folder)
     {
-        string modelFolder = file.Model ?? OthelloLaboratory.DefaultFolder();
-        string kind = SourceKind(file, modelFolder);
-        using TransformerModel model = kind == "othello" ? OthelloLaboratory.LoadModel(modelFolder) : ModelLoader.Load(modelFolder);
+        (string modelFolder, string kind) = ModelAndKind(file);
+        using TransformerModel model = LoadModel(modelFolder, kind);
         ITokenSource source = OpenSource(kind, file, model, modelFolder);
         int inputSize = (int)model.Hooks[file.Hook].Shape.Dims[^1].Size;
         var metadata = new DictionaryMetadata
@@ -118,6 +123,83 @@ internal static class SaeCommand
                 $"{name}: L0 {metrics?.L0:F1}, FVE {metrics?.FractionOfVarianceExplained:F3}, dead {metrics?.DeadFraction:P1} (last batch); wrote {Path.Combine(folder, name)} (SAELens)"));
             dictionary.Dispose();
         }
+        // Seeded random games are endless, so fresh ones score the saved files; a data file has no held-out part we know of.
+        if (file.Data is null && kind is "othello" or "chess")
+        {
+            var heldOut = file with { Seed = file.Seed + HeldOutSeedOffset, Tokens = Math.Clamp(file.Tokens / 4, 2 * file.BatchSize, 1_000_000) };
+            Score(output, "held-out scores of the saved files", model, OpenSource(kind, heldOut, model, modelFolder), heldOut, [.. plan.Entries.Select(e => Path.Combine(folder, e.Name))]);
+        }
+    }
+
+    private static Command Eval()
+    {
+        var sae = new Option<DirectoryInfo>("--sae") { Description = "A SAELens folder (cfg.json, sae_weights.safetensors), or a run folder: every subfolder that is one", Required = true };
+        var model = new Option<string?>("--model") { Description = "Model folder; default: the laboratory model" };
+        var hook = new Option<string?>("--hook") { Description = "Hook point (default: the dictionaries' hook_name)" };
+        var tokens = new Option<string>("--tokens") { Description = "Activations to score: 1M, 500k", DefaultValueFactory = _ => "1M" };
+        var data = new Option<string?>("--data") { Description = "Token source file; default: seeded random games" };
+        var source = new Option<string?>("--source") { Description = "othello, chess, text, jsonl or parquet (default: from the model and the file)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the random games (training used --seed 0 unless told)", DefaultValueFactory = _ => HeldOutSeedOffset };
+        var command = new Command("eval", "Score saved dictionaries on a model's activations: L0, fraction of variance explained, MSE") { sae, model, hook, tokens, data, source, seed };
+        CommandRunner.SetBody(command, (parsed, output) =>
+        {
+            string root = parsed.GetValue(sae)!.FullName;
+            List<string> folders = File.Exists(Path.Combine(root, "cfg.json")) ? [root]
+                : Directory.Exists(root) ? [.. Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "cfg.json"))).Order(StringComparer.Ordinal)]
+                : throw new ArgumentException($"{root}: not found");
+            if (folders.Count == 0) throw new ArgumentException($"{root}: no cfg.json in it or in its subfolders");
+            string hookName = parsed.GetValue(hook) ?? HookOf(folders[0]);
+            var file = new SweepFile(parsed.GetValue(model), hookName, parsed.GetValue(data), parsed.GetValue(source),
+                SweepFile.ParseTokens(parsed.GetValue(tokens)!, "--tokens"), 4096, parsed.GetValue(seed), []);
+            (string modelFolder, string kind) = ModelAndKind(file);
+            using TransformerModel loaded = LoadModel(modelFolder, kind);
+            Score(output, "scores", loaded, OpenSource(kind, file, loaded, modelFolder), file, folders);
+        });
+        return command;
+    }
+
+    private static string HookOf(string folder)
+    {
+        using SparseDictionary dictionary = SaeLensFolder.Read(folder);
+        return dictionary.Config.Metadata.HookName
+            ?? throw new ArgumentException($"{Path.Combine(folder, "cfg.json")}: no hook_name; give --hook");
+    }
+
+    // One pass over the model's activations scores every dictionary, read back from its files as a Python user would.
+    private static void Score(TextWriter output, string title, TransformerModel model, ITokenSource source, SweepFile file, IReadOnlyList<string> folders)
+    {
+        int inputSize = (int)model.Hooks[file.Hook].Shape.Dims[^1].Size;
+        var dictionaries = new List<SparseDictionary>();
+        var tallies = new List<ReconstructionTally>();
+        try
+        {
+            foreach (string folder in folders)
+            {
+                SparseDictionary dictionary = SaeLensFolder.Read(folder);
+                dictionaries.Add(dictionary);
+                if (dictionary.Config.InputSize != inputSize)
+                    throw new ArgumentException($"{Path.Combine(folder, "cfg.json")}: d_in {dictionary.Config.InputSize} does not match {file.Hook}, of size {inputSize}");
+                tallies.Add(new ReconstructionTally(dictionary));
+            }
+            long batches = Math.Max(1, (file.Tokens + file.BatchSize - 1) / file.BatchSize);
+            var options = new ActivationStoreOptions { Hook = file.Hook, DIn = inputSize, BatchSize = file.BatchSize, Seed = file.Seed };
+            using (ActivationStore store = ActivationStore.FromModel(model, source, options))
+                for (long b = 0; b < batches && store.NextBatch() is { } batch; b++)
+                    using (batch)
+                        foreach (ReconstructionTally tally in tallies) tally.Add(batch);
+            output.WriteLine($"{title} on {file.Hook}, activations from {source.Description}:");
+            for (int i = 0; i < folders.Count; i++)
+            {
+                ReconstructionScore score = tallies[i].Score();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {Path.GetFileName(folders[i])}: L0 {score.L0:F1}, FVE {score.FractionOfVarianceExplained:F3}, MSE {score.MeanSquaredError:G4}, relative error {score.RelativeSquaredError:F3} over {score.Activations:N0} activations"));
+            }
+        }
+        finally
+        {
+            tallies.ForEach(t => t.Dispose());
+            dictionaries.ForEach(d => d.Dispose());
+        }
     }
 
     private static IEnumerable<Tensor> Batches(ActivationStore store)
@@ -127,6 +209,15 @@ internal static class SaeCommand
                 yield return batch;
     }
 
+    private static (string ModelFolder, string Kind) ModelAndKind(SweepFile file)
+    {
+        string modelFolder = file.Model ?? OthelloLaboratory.DefaultFolder();
+        return (modelFolder, SourceKind(file, modelFolder));
+    }
+
+    private static TransformerModel LoadModel(string modelFolder, string kind) =>
+        kind == "othello" ? OthelloLaboratory.LoadModel(modelFolder) : ModelLoader.Load(modelFolder);
+
     private static string SourceKind(SweepFile file, string modelFolder)
     {
         if (file.Source is { } explicitKind)
@@ -135,7 +226,8 @@ internal static class SaeCommand
         string extension = Path.GetExtension(file.Data ?? "").ToLowerInvariant();
         if (extension == ".jsonl") return "jsonl";
         if (extension == ".parquet") return "parquet";
-        if (File.Exists(Path.Combine(modelFolder, "preset.json"))) return File.ReadAllText(Path.Combine(modelFolder, "preset.json")).Contains("\"chess\"") ? "chess" : "othello";
+        string preset = Path.Combine(modelFolder, TrainingFolder.PresetFile);
+        if (File.Exists(preset)) return TrainingFolder.GameOf(preset) == "chess" ? "chess" : "othello";
         if (File.Exists(Path.Combine(modelFolder, "config.json")) && System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(modelFolder, "config.json")))
                 .RootElement.TryGetProperty("vocab_size", out var vocab) && vocab.GetInt32() == SharpSight.Games.Othello.OthelloVocabulary.Size)
             return "othello";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SharpSight.Core.IO;
@@ -84,7 +83,7 @@ public static class SaeLensFolder
         if (!File.Exists(configPath)) throw new DictionaryFormatException($"{configPath}: not found (a SAELens folder has {ConfigFile} and {WeightsFile})");
         if (!File.Exists(weightsPath)) throw new DictionaryFormatException($"{weightsPath}: not found (a SAELens folder has {ConfigFile} and {WeightsFile})");
         JsonObject json = ParseObject(configPath);
-        var fields = new ConfigFields(configPath, json);
+        var fields = Fields(configPath, json);
 
         string architecture = fields.String("architecture") ?? "standard";
         if (architecture == "standard" && fields.String("activation_fn_str") == "topk") architecture = "topk";
@@ -98,7 +97,7 @@ public static class SaeLensFolder
         };
         int k = 0;
         if (kind == DictionaryArchitecture.TopK)
-            k = fields.Int("k") ?? (json["activation_fn_kwargs"] is JsonObject kwargs ? new ConfigFields(configPath, kwargs).Int("k") : null)
+            k = fields.Int("k") ?? (json["activation_fn_kwargs"] is JsonObject kwargs ? Fields(configPath, kwargs).Int("k") : null)
                 ?? throw new DictionaryFormatException($"{configPath}: a topk dictionary needs field 'k'");
         string reshape = fields.String("reshape_activations") ?? "none";
         if (reshape != "none") throw new DictionaryFormatException($"{configPath}: field 'reshape_activations' is '{reshape}'; only 'none' is supported");
@@ -107,7 +106,7 @@ public static class SaeLensFolder
             throw new DictionaryFormatException($"{configPath}: field 'normalize_activations' is '{normalize}'; supported: none, expected_average_only_in");
 
         JsonObject? meta = json["metadata"] as JsonObject;
-        var metaFields = meta is null ? fields : new ConfigFields(configPath + " metadata", meta);
+        var metaFields = meta is null ? fields : Fields(configPath + " metadata", meta);
         var config = new DictionaryConfig
         {
             Architecture = kind,
@@ -185,7 +184,7 @@ public static class SaeLensFolder
         string path = Path.Combine(folder, "activation_scaler.json");
         if (!File.Exists(path))
             throw new DictionaryFormatException($"{Path.Combine(folder, ConfigFile)}: normalize_activations is expected_average_only_in but {path} is missing");
-        double factor = new ConfigFields(path, ParseObject(path)).Double("scaling_factor")
+        double factor = Fields(path, ParseObject(path)).Double("scaling_factor")
             ?? throw new DictionaryFormatException($"{path}: missing field 'scaling_factor'");
         if (!(factor > 0) || !double.IsFinite(factor)) throw new DictionaryFormatException($"{path}: field 'scaling_factor' is {factor}, not a positive number");
         using var noGrad = no_grad();
@@ -225,36 +224,6 @@ public static class SaeLensFolder
         }
     }
 
-    /// <summary>Typed access to optional JSON fields, with errors naming the file, field and value.</summary>
-    private sealed class ConfigFields(string path, JsonObject json)
-    {
-        public string? String(string name) => Get(name, JsonValueKind.String, n => n.GetValue<string>());
-
-        public bool? Bool(string name) => json[name] switch
-        {
-            null => null,
-            JsonNode node when node.GetValueKind() == JsonValueKind.True => true,
-            JsonNode node when node.GetValueKind() == JsonValueKind.False => false,
-            JsonNode node => throw new DictionaryFormatException($"{path}: field '{name}' is {node.ToJsonString()}, expected true or false"),
-        };
-
-        public double? Double(string name) => Get(name, JsonValueKind.Number, n => (double?)n.GetValue<double>());
-
-        public int? Int(string name) => Get(name, JsonValueKind.Number, n =>
-        {
-            double value = n.GetValue<double>();
-            return value == Math.Floor(value) && value is >= int.MinValue and <= int.MaxValue
-                ? (int?)(int)value
-                : throw new DictionaryFormatException($"{path}: field '{name}' is {value.ToString(CultureInfo.InvariantCulture)}, not an integer");
-        });
-
-        private T? Get<T>(string name, JsonValueKind kind, Func<JsonNode, T?> read)
-        {
-            JsonNode? node = json[name];
-            if (node is null) return default;
-            if (node.GetValueKind() != kind)
-                throw new DictionaryFormatException($"{path}: field '{name}' is {node.ToJsonString()}, expected a {kind.ToString().ToLowerInvariant()}");
-            return read(node);
-        }
-    }
+    /// <summary>Typed access to optional fields of a file we load: errors are format errors naming the file, field and value.</summary>
+    private static JsonFields Fields(string path, JsonObject json) => new(path, json, message => new DictionaryFormatException(message));
 }

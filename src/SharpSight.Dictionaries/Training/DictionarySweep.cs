@@ -152,7 +152,8 @@ public static class DictionarySweep
         if (repeated is not null) throw new ArgumentException($"two dictionaries are named '{repeated}'");
         foreach (SweepEntry entry in plan.Entries)
         {
-            if (entry.Name.Length == 0 || entry.Name.IndexOfAny([.. Path.GetInvalidFileNameChars(), '.']) >= 0)
+            // Each dictionary gets a subfolder of the run: names such as "standard-l1-0.02" are fine, "..", "a/b" are not.
+            if (entry.Name.Trim('.').Length == 0 || entry.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || entry.Name.Contains('/') || entry.Name.Contains('\\'))
                 throw new ArgumentException($"dictionary name '{entry.Name}' cannot be a folder name");
             if (entry.Config.InputSize != plan.Entries[0].Config.InputSize)
                 throw new ArgumentException($"{entry.Name}: d_in {entry.Config.InputSize} differs from {plan.Entries[0].Name}'s {plan.Entries[0].Config.InputSize}; a sweep reads one hook");

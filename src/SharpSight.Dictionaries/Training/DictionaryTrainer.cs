@@ -108,12 +108,12 @@ public abstract class DictionaryTrainer : IDisposable
 
         using (no_grad())
         {
-            Tensor features = terms.Features.detach();
-            Tensor fired = features.gt(0).any(0);
-            _tokensSinceFired.add_(x.shape[0]).masked_fill_(fired, 0);
+            Tensor active = terms.Features.detach().gt(0);
+            _tokensSinceFired.add_(x.shape[0]).masked_fill_(active.any(0), 0);
+            double l0 = active.sum().item<long>() / (double)x.shape[0];
             AfterStep(x, terms);
             Step++;
-            return new StepMetrics(Step, loss, terms.Reconstruction.item<float>(), features.gt(0).sum(-1).to(ScalarType.Float32).mean().item<float>(),
+            return new StepMetrics(Step, loss, terms.Reconstruction.item<float>(), l0,
                 FractionOfVarianceExplained(x, terms.Reconstructed.detach()), DeadFeatures().to(ScalarType.Float32).mean().item<float>(), learningRate);
         }
     }

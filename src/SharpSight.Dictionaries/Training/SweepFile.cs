@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SharpSight.Dictionaries.Formats;
 
 namespace SharpSight.Dictionaries.Training;
 
@@ -47,7 +48,7 @@ public sealed record DictionarySpec(string Name, DictionaryTrainingOptions Optio
 public sealed record SweepFile(string? Model, string Hook, string? Data, string? Source, long Tokens, int BatchSize, ulong Seed, IReadOnlyList<DictionarySpec> Dictionaries)
 {
     private static readonly string[] DictionaryFields =
-        ["name", "arch", "width", "k", "l1", "lr", "target_l0", "jumprelu_sparsity", "bandwidth", "p_end", "groups", "warmup_steps", "sparsity_warmup_steps", "resample_every", "dead_after_tokens", "seed"];
+        ["name", "arch", "width", "k", "l1", "lr", "target_l0", "jumprelu_sparsity", "bandwidth", "p_end", "groups", "warmup_steps", "sparsity_warmup_steps", "decay_start", "resample_every", "dead_after_tokens", "seed"];
 
     /// <summary>Reads and checks a sweep file.</summary>
     /// <exception cref="ArgumentException">A missing or bad field, named with the file and the dictionary.</exception>
@@ -63,8 +64,8 @@ public sealed record SweepFile(string? Model, string Hook, string? Data, string?
         {
             throw new ArgumentException($"{path}: not valid JSON ({error.Message})");
         }
-        var fields = new Fields(path, root);
-        long tokens = ParseTokens(fields.String("tokens") ?? "2M", $"{path}: field 'tokens'");
+        var fields = new JsonFields(path, root, message => new ArgumentException(message));
+        long tokens = ParseTokens(fields.Text("tokens") ?? "2M", $"{path}: field 'tokens'");
         int batch = fields.Int("batch_size") ?? 4096;
         ulong seed = (ulong)(fields.Int("seed") ?? 0);
         if (root["dictionaries"] is not JsonArray list || list.Count == 0) throw new ArgumentException($"{path}: field 'dictionaries' must be a non-empty list");
@@ -75,7 +76,7 @@ public sealed record SweepFile(string? Model, string Hook, string? Data, string?
             string where = $"{path}: dictionaries[{i}]";
             if (entry.Select(p => p.Key).FirstOrDefault(k => !DictionaryFields.Contains(k)) is { } unknown)
                 throw new ArgumentException($"{where}: unknown field '{unknown}' (known: {string.Join(", ", DictionaryFields)})");
-            var f = new Fields(where, entry);
+            var f = new JsonFields(where, entry, message => new ArgumentException(message));
             string arch = f.String("arch") ?? throw new ArgumentException($"{where}: missing field 'arch'");
             TrainingMethod method;
             try
@@ -98,6 +99,7 @@ public sealed record SweepFile(string? Model, string Hook, string? Data, string?
                 PEnd = f.Double("p_end") ?? 0.2,
                 WarmupSteps = f.Int("warmup_steps"),
                 SparsityWarmupSteps = f.Int("sparsity_warmup_steps"),
+                DecayStartStep = f.Int("decay_start"),
                 ResampleEvery = f.Int("resample_every") ?? 0,
                 DeadAfterTokens = f.Long("dead_after_tokens") ?? 10_000_000,
                 Seed = (ulong)(f.Int("seed") ?? (int)seed),
@@ -129,23 +131,5 @@ public sealed record SweepFile(string? Model, string Hook, string? Data, string?
         if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value * scale >= 1) || !double.IsFinite(value))
             throw new ArgumentException($"{where} is '{text}', not a token count such as 5000000, 5M or 500k");
         return (long)Math.Round(value * scale);
-    }
-
-    private sealed class Fields(string where, JsonObject json)
-    {
-        public string? String(string name) => Get(name, n => n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : n.ToJsonString());
-
-        public double? Double(string name) => Get(name, n => n.GetValueKind() == JsonValueKind.Number ? n.GetValue<double>() : Bad<double>(name, n, "a number"));
-
-        public long? Long(string name) => Get(name, n => n.GetValueKind() == JsonValueKind.Number && n.GetValue<double>() is var v && v == Math.Floor(v)
-            ? (long)v : Bad<long>(name, n, "an integer"));
-
-        public int? Int(string name) => Long(name) is { } v ? (v is >= int.MinValue and <= int.MaxValue ? (int)v : Bad<int>(name, json[name]!, "an integer")) : null;
-
-        private T? Get<T>(string name, Func<JsonNode, T> read) where T : struct => json[name] is { } node ? read(node) : null;
-
-        private string? Get(string name, Func<JsonNode, string> read) => json[name] is { } node ? read(node) : null;
-
-        private T Bad<T>(string name, JsonNode node, string expected) => throw new ArgumentException($"{where}: field '{name}' is {node.ToJsonString()}, expected {expected}");
     }
 }

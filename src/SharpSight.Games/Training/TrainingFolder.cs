@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace SharpSight.Games.Training;
 
 /// <summary>What the preset files of Othello and chess training folders share.</summary>
-internal static class TrainingFolder
+public static class TrainingFolder
 {
+    /// <summary>The file naming a training folder's game, preset and settings.</summary>
     public const string PresetFile = "preset.json";
 
     /// <summary>

@@ -124,7 +124,7 @@ public sealed class SweepTests : IDisposable
             { "hook": "blocks.3.hook_resid_post", "tokens": "1.5M", "batch_size": 2048, "seed": 4,
               "dictionaries": [ { "name": "a", "arch": "topk", "width": 1024, "k": 16 },
                                 { "arch": "jumprelu", "width": 512, "jumprelu_sparsity": "tanh", "l1": 0.5 },
-                                { "name": "m", "arch": "matryoshka", "width": 1024, "k": 16 } ] }
+                                { "name": "m", "arch": "matryoshka", "width": 1024, "k": 16, "decay_start": 600 } ] }
             """);
         SweepFile file = SweepFile.Load(path);
         Assert.Equal(1_500_000, file.Tokens);
@@ -133,6 +133,7 @@ public sealed class SweepTests : IDisposable
         Assert.Equal("jumprelu-512", file.Dictionaries[1].Name);
         Assert.Equal(JumpReluSparsity.Tanh, file.Dictionaries[1].Options.JumpReluSparsity);
         Assert.Equal(0.5, file.Dictionaries[1].Options.Coefficient);
+        Assert.Equal(600, file.Dictionaries[2].Options.DecayStartStep);
         SweepEntry matryoshka = file.Dictionaries[2].ToEntry(256, new DictionaryMetadata());
         Assert.Equal([64, 64, 128, 256, 512], matryoshka.Config.MatryoshkaGroups);
 
@@ -144,5 +145,21 @@ public sealed class SweepTests : IDisposable
         Assert.Contains("unknown field 'kk'", Assert.Throws<ArgumentException>(() => SweepFile.Load(path)).Message);
         File.WriteAllText(path, """{ "hook": "h", "tokens": "lots", "dictionaries": [ { "arch": "topk", "width": 8 } ] }""");
         Assert.Contains("'tokens' is 'lots'", Assert.Throws<ArgumentException>(() => SweepFile.Load(path)).Message);
+        File.WriteAllText(path, """{ "hook": "h", "dictionaries": [ { "arch": 5, "width": 8 } ] }""");
+        Assert.Contains("dictionaries[0]: field 'arch' is 5, expected a string", Assert.Throws<ArgumentException>(() => SweepFile.Load(path)).Message);
+        File.WriteAllText(path, """{ "hook": "h", "tokens": 3000000, "dictionaries": [ { "name": "relu-l1-0.02", "arch": "standard", "width": 8 } ] }""");
+        Assert.Equal(3_000_000, SweepFile.Load(path).Tokens);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    [InlineData("")]
+    public void A_dictionary_name_that_is_not_a_folder_name_is_refused(string name)
+    {
+        SweepPlan plan = Plan(2, ("ok", TrainingMethod.TopK));
+        plan = plan with { Entries = [plan.Entries[0] with { Name = name }] };
+        var error = Assert.Throws<ArgumentException>(() => DictionarySweep.Run(plan, _ => Enumerable.Empty<Tensor>().GetEnumerator(), _root));
+        Assert.Equal($"dictionary name '{name}' cannot be a folder name", error.Message);
     }
 }
