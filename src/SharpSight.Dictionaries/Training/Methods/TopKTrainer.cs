@@ -34,28 +34,30 @@ public sealed class TopKTrainer : DictionaryTrainer
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x)
     {
-        Tensor active = nn.functional.relu(Dictionary.PreActivations(x));
+        Tensor pre = Dictionary.PreActivations(x);
         Tensor features, reconstructed;
         if (Dictionary is TopKDictionary)
         {
             // Exactly k features per row: decode from the k kept rows of W_dec, not a dense product with a mostly-zero matrix.
+            // ReLU is monotone, so the k largest pre-activations are the k largest of ReLU(pre) (ties at 0 aside, which
+            // contribute 0 either way): ReLU runs on the k kept values only, not on the whole [batch, width].
             Tensor indices;
-            using (no_grad()) (_, indices) = active.topk(K, dim: -1, sorted: false);
-            Tensor values = active.gather(1, indices);
+            using (no_grad()) (_, indices) = pre.topk(K, dim: -1, sorted: false);
+            Tensor values = nn.functional.relu(pre.gather(1, indices));
             reconstructed = DecodeKept(values, indices) + Dictionary.DecoderBias;
-            features = zeros_like(active).scatter(1, indices, values.detach());
+            features = zeros_like(pre).scatter(1, indices, values.detach());
         }
         else
         {
             // BatchTopK: rows keep different numbers of features; decode densely.
-            Tensor flat;
+            Tensor active = nn.functional.relu(pre), flat;
             using (no_grad()) (_, flat) = active.reshape(-1).topk((int)Math.Min(K * active.shape[0], active.numel()), sorted: false);
             features = zeros([active.numel()], active.dtype, active.device).scatter(0, flat, active.reshape(-1).gather(0, flat)).view(active.shape);
             reconstructed = Dictionary.Decode(features);
         }
         Tensor reconstruction = SquaredError(x, reconstructed);
         Tensor fit = _prefixEnds.Length == 1 ? reconstruction : PrefixLosses(x, features);
-        Tensor auxiliary = AuxK(x - reconstructed, active);
+        Tensor auxiliary = AuxK(x - reconstructed, pre);
         return new LossTerms(fit + Options.AuxKCoefficient * auxiliary, reconstruction, zeros([]), auxiliary, features, reconstructed);
     }
 
@@ -75,15 +77,16 @@ public sealed class TopKTrainer : DictionaryTrainer
         return total;
     }
 
-    private Tensor AuxK(Tensor residual, Tensor active)
+    // The k_aux largest ReLU(pre) among dead features decode the residual (ReLU applied to the chosen values, as above).
+    private Tensor AuxK(Tensor residual, Tensor pre)
     {
         Tensor dead = DeadFeatures();
         long deadCount = dead.sum().item<long>();
         if (deadCount == 0) return zeros([], residual.dtype, residual.device);
         int kAux = (int)Math.Min(Options.AuxK ?? Dictionary.InputSize / 2, deadCount);
         Tensor indices;
-        using (no_grad()) (_, indices) = active.masked_fill(dead.logical_not(), double.NegativeInfinity).topk(kAux, dim: -1, sorted: false);
-        Tensor auxReconstruction = DecodeKept(active.gather(1, indices), indices);
+        using (no_grad()) (_, indices) = pre.masked_fill(dead.logical_not(), double.NegativeInfinity).topk(kAux, dim: -1, sorted: false);
+        Tensor auxReconstruction = DecodeKept(nn.functional.relu(pre.gather(1, indices)), indices);
         Tensor target = residual.detach();
         Tensor error = (target - auxReconstruction).pow(2).sum(-1).mean();
         Tensor scale = (target - target.mean([0L], keepdim: true)).pow(2).sum(-1).mean();
