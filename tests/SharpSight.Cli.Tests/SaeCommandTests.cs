@@ -49,6 +49,18 @@ public sealed class SaeCommandTests : CliHarness
         Assert.Contains("holds a different run", error);
     }
 
+    [Fact]
+    public void A_model_folder_with_a_corrupt_preset_gives_one_line()
+    {
+        string folder = Path.Combine(Home, "broken-model");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "preset.json"), "{ \"Game\": ");
+        var (code, _, error) = Run(["sae", "train", "--model", folder, "--hook", "blocks.1.hook_resid_post", "--out", Path.Combine(Home, "x")]);
+        Assert.Equal(1, code);
+        Assert.Contains($"{Path.Combine(folder, "preset.json")}: not valid JSON", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData(new[] { "sae", "train", "--hook", "blocks.1.hook_resid_post", "--arch", "sparsemax", "--out", "/tmp/x" }, "unknown architecture 'sparsemax'")]
     [InlineData(new[] { "sae", "train", "--hook", "blocks.9.hook_resid_post", "--out", "/tmp/x" }, "no hook point named 'blocks.9.hook_resid_post'")]

@@ -227,7 +227,17 @@ internal static class SaeCommand
         if (extension == ".jsonl") return "jsonl";
         if (extension == ".parquet") return "parquet";
         string preset = Path.Combine(modelFolder, TrainingFolder.PresetFile);
-        if (File.Exists(preset)) return TrainingFolder.GameOf(preset) == "chess" ? "chess" : "othello";
+        if (File.Exists(preset))
+        {
+            try
+            {
+                return TrainingFolder.GameOf(preset) == "chess" ? "chess" : "othello";
+            }
+            catch (System.Text.Json.JsonException error)
+            {
+                throw new ArgumentException($"{preset}: not valid JSON ({error.Message})");
+            }
+        }
         if (File.Exists(Path.Combine(modelFolder, "config.json")) && System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(modelFolder, "config.json")))
                 .RootElement.TryGetProperty("vocab_size", out var vocab) && vocab.GetInt32() == SharpSight.Games.Othello.OthelloVocabulary.Size)
             return "othello";
