@@ -151,6 +151,18 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(3_000_000, SweepFile.Load(path).Tokens);
     }
 
+    [Fact]
+    public void The_sweep_files_of_the_docs_load()
+    {
+        var docs = new DirectoryInfo(AppContext.BaseDirectory);
+        while (docs is not null && !Directory.Exists(Path.Combine(docs.FullName, "docs", "sweeps"))) docs = docs.Parent;
+        Assert.NotNull(docs);
+        string[] files = Directory.GetFiles(Path.Combine(docs.FullName, "docs", "sweeps"), "*.json");
+        Assert.Equal(3, files.Length);
+        foreach (string file in files)
+            Assert.All(SweepFile.Load(file).Dictionaries, d => Assert.True(d.Width == 2048, $"{file}: {d.Name}"));
+    }
+
     [Theory]
     [InlineData("..")]
     [InlineData("a/b")]
