@@ -46,8 +46,10 @@ internal static class DictionaryExample
             foreach (SparseDictionary trained in DictionarySweep.Run(plan, start => Batches(model, OthelloTokenSource.Random(6000, 0), store with { StartBatch = start }).GetEnumerator(), folder).Values)
                 trained.Dispose();
             using SparseDictionary sae = SaeLensFolder.Read(Path.Combine(folder, "topk"));
-            ReconstructionScore score = ReconstructionScore.Measure(sae,
-                Batches(model, OthelloTokenSource.Random(1500, 1_000_000), store with { Seed = 1 }).Take(50));
+            using var tally = new ReconstructionTally(sae);
+            foreach (Tensor batch in Batches(model, OthelloTokenSource.Random(1500, 1_000_000), store with { Seed = 1 }).Take(50))
+                using (batch) tally.Add(batch);
+            ReconstructionScore score = tally.Score();
             Console.WriteLine($"TopK dictionary (width 1024, k 32) on {Hook}, trained on {plan.Steps * plan.BatchSize:N0} activations;");
             Console.WriteLine($"held-out games: L0 {score.L0:F1}, fraction of variance explained {score.FractionOfVarianceExplained:F3}");
             Ablate(model, sae);

@@ -127,7 +127,16 @@ internal static class SaeCommand
         if (file.Data is null && kind is "othello" or "chess")
         {
             var heldOut = file with { Seed = file.Seed + HeldOutSeedOffset, Tokens = Math.Clamp(file.Tokens / 4, 2 * file.BatchSize, 1_000_000) };
-            Score(output, "held-out scores of the saved files", model, OpenSource(kind, heldOut, model, modelFolder), heldOut, [.. plan.Entries.Select(e => Path.Combine(folder, e.Name))]);
+            string[] saved = [.. plan.Entries.Select(e => Path.Combine(folder, e.Name))];
+            List<SparseDictionary> readBack = ReadAll(saved);
+            try
+            {
+                Score(output, "held-out scores of the saved files", model, OpenSource(kind, heldOut, model, modelFolder), heldOut, saved, readBack);
+            }
+            finally
+            {
+                readBack.ForEach(d => d.Dispose());
+            }
         }
     }
 
@@ -148,39 +157,52 @@ internal static class SaeCommand
                 : Directory.Exists(root) ? [.. Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "cfg.json"))).Order(StringComparer.Ordinal)]
                 : throw new ArgumentException($"{root}: not found");
             if (folders.Count == 0) throw new ArgumentException($"{root}: no cfg.json in it or in its subfolders");
-            string hookName = parsed.GetValue(hook) ?? HookOf(folders[0]);
-            var file = new SweepFile(parsed.GetValue(model), hookName, parsed.GetValue(data), parsed.GetValue(source),
-                SweepFile.ParseTokens(parsed.GetValue(tokens)!, "--tokens"), 4096, parsed.GetValue(seed), []);
-            (string modelFolder, string kind) = ModelAndKind(file);
-            using TransformerModel loaded = LoadModel(modelFolder, kind);
-            Score(output, "scores", loaded, OpenSource(kind, file, loaded, modelFolder), file, folders);
+            List<SparseDictionary> dictionaries = ReadAll(folders);
+            try
+            {
+                string hookName = parsed.GetValue(hook) ?? dictionaries[0].Config.Metadata.HookName
+                    ?? throw new ArgumentException($"{Path.Combine(folders[0], "cfg.json")}: no hook_name; give --hook");
+                var file = new SweepFile(parsed.GetValue(model), hookName, parsed.GetValue(data), parsed.GetValue(source),
+                    SweepFile.ParseTokens(parsed.GetValue(tokens)!, "--tokens"), 4096, parsed.GetValue(seed), []);
+                (string modelFolder, string kind) = ModelAndKind(file);
+                using TransformerModel loaded = LoadModel(modelFolder, kind);
+                Score(output, "scores", loaded, OpenSource(kind, file, loaded, modelFolder), file, folders, dictionaries);
+            }
+            finally
+            {
+                dictionaries.ForEach(d => d.Dispose());
+            }
         });
         return command;
     }
 
-    private static string HookOf(string folder)
+    // Every folder's dictionary, read as a Python user's files would be (all disposed if one fails to read).
+    private static List<SparseDictionary> ReadAll(IReadOnlyList<string> folders)
     {
-        using SparseDictionary dictionary = SaeLensFolder.Read(folder);
-        return dictionary.Config.Metadata.HookName
-            ?? throw new ArgumentException($"{Path.Combine(folder, "cfg.json")}: no hook_name; give --hook");
-    }
-
-    // One pass over the model's activations scores every dictionary, read back from its files as a Python user would.
-    private static void Score(TextWriter output, string title, TransformerModel model, ITokenSource source, SweepFile file, IReadOnlyList<string> folders)
-    {
-        int inputSize = (int)model.Hooks[file.Hook].Shape.Dims[^1].Size;
         var dictionaries = new List<SparseDictionary>();
-        var tallies = new List<ReconstructionTally>();
         try
         {
-            foreach (string folder in folders)
-            {
-                SparseDictionary dictionary = SaeLensFolder.Read(folder);
-                dictionaries.Add(dictionary);
-                if (dictionary.Config.InputSize != inputSize)
-                    throw new ArgumentException($"{Path.Combine(folder, "cfg.json")}: d_in {dictionary.Config.InputSize} does not match {file.Hook}, of size {inputSize}");
-                tallies.Add(new ReconstructionTally(dictionary));
-            }
+            foreach (string folder in folders) dictionaries.Add(SaeLensFolder.Read(folder));
+            return dictionaries;
+        }
+        catch
+        {
+            dictionaries.ForEach(d => d.Dispose());
+            throw;
+        }
+    }
+
+    // One pass over the model's activations scores every dictionary (owned by the caller).
+    private static void Score(TextWriter output, string title, TransformerModel model, ITokenSource source, SweepFile file,
+        IReadOnlyList<string> folders, IReadOnlyList<SparseDictionary> dictionaries)
+    {
+        int inputSize = (int)model.Hooks[file.Hook].Shape.Dims[^1].Size;
+        for (int i = 0; i < folders.Count; i++)
+            if (dictionaries[i].Config.InputSize != inputSize)
+                throw new ArgumentException($"{Path.Combine(folders[i], "cfg.json")}: d_in {dictionaries[i].Config.InputSize} does not match {file.Hook}, of size {inputSize}");
+        var tallies = dictionaries.Select(d => new ReconstructionTally(d)).ToList();
+        try
+        {
             long batches = Math.Max(1, (file.Tokens + file.BatchSize - 1) / file.BatchSize);
             var options = new ActivationStoreOptions { Hook = file.Hook, DIn = inputSize, BatchSize = file.BatchSize, Seed = file.Seed };
             using (ActivationStore store = ActivationStore.FromModel(model, source, options))
@@ -198,7 +220,6 @@ internal static class SaeCommand
         finally
         {
             tallies.ForEach(t => t.Dispose());
-            dictionaries.ForEach(d => d.Dispose());
         }
     }
 

@@ -153,7 +153,7 @@ public static class DictionarySweep
         foreach (SweepEntry entry in plan.Entries)
         {
             // Each dictionary gets a subfolder of the run: names such as "standard-l1-0.02" are fine, "..", "a/b" are not.
-            if (entry.Name.Trim('.').Length == 0 || entry.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || entry.Name.Contains('/') || entry.Name.Contains('\\'))
+            if (entry.Name.Trim('.').Length == 0 || entry.Name.IndexOfAny([.. Path.GetInvalidFileNameChars(), '/', '\\']) >= 0)
                 throw new ArgumentException($"dictionary name '{entry.Name}' cannot be a folder name");
             if (entry.Config.InputSize != plan.Entries[0].Config.InputSize)
                 throw new ArgumentException($"{entry.Name}: d_in {entry.Config.InputSize} differs from {plan.Entries[0].Name}'s {plan.Entries[0].Config.InputSize}; a sweep reads one hook");
