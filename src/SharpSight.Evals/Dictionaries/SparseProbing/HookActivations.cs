@@ -15,6 +15,38 @@ internal static class HookActivations
         if (model.Hooks[hook].Shape.Dims.Count != 3) throw new ArgumentException($"hook: '{hook}' is not [batch, pos, d]");
     }
 
+    // The hook's value at the chosen flat rows (batch · length + position), float32 on the CPU, detached from every dispose
+    // scope (the caller owns it). The forward pass is cut short once the hook has run: later layers cannot change it.
+    private static Tensor RunUntil(TransformerModel model, string hook, Tensor input, Tensor rowIndex)
+    {
+        Tensor? captured = null;
+        Tensor? Capture(Tensor value, HookPoint point)
+        {
+            // The forward pass's temporaries die with its scope; the copy is detached from every scope and moved to ours below.
+            captured = value.reshape(value.shape[0] * value.shape[1], value.shape[2]).index_select(0, rowIndex)
+                .to(ScalarType.Float32).cpu().contiguous().clone().DetachFromDisposeScope();
+            throw StopForward.Instance;
+        }
+
+        try
+        {
+            using (model.Hooks[hook].Add(Capture))
+            {
+                using Tensor logits = model.Forward(input);
+            }
+        }
+        catch (StopForward)
+        {
+        }
+        return captured ?? throw new InvalidOperationException($"hook point '{hook}' did not run during the forward pass");
+    }
+
+    /// <summary>Thrown from the hook to end the forward pass once the activation is taken (one reused instance).</summary>
+    private sealed class StopForward : Exception
+    {
+        public static readonly StopForward Instance = new();
+    }
+
     /// <summary>
     /// Rows [Σ kept positions, d] (float32, CPU): for each sequence in order, the hook's value at each of its kept positions
     /// in order. Sequences are right-padded with <paramref name="padId"/> in batches; the model is causal, so padding after a
@@ -43,14 +75,8 @@ internal static class HookActivations
                 }
                 if (rows.Count == 0) continue;
                 using Tensor input = tensor(ids, [count, length], device: model.Device);
-                (Tensor logits, ActivationCache cache) = ActivationCache.Run(model, input, include: name => name == hook);
-                logits.Dispose();
-                using (cache)
-                {
-                    Tensor value = cache[hook];
-                    Tensor selected = value.reshape(count * length, value.shape[2]).index_select(0, tensor(rows.ToArray(), device: value.device));
-                    parts.Add(selected.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope());
-                }
+                using Tensor rowIndex = tensor(rows.ToArray(), device: model.Device);
+                parts.Add(RunUntil(model, hook, input, rowIndex));
             }
             return parts.Count == 0 ? zeros(0, model.Config.DModel) : cat(parts, 0);
         }

@@ -43,8 +43,9 @@ public sealed record LogisticRegressionOptions
 /// </summary>
 public sealed class LogisticRegression
 {
-    private LogisticRegression(double[] weights, double bias, int iterations, bool converged, double gradientNorm)
+    private LogisticRegression(double[] weights, double bias, int iterations, int conjugateGradientSteps, bool converged, double gradientNorm)
     {
+        ConjugateGradientSteps = conjugateGradientSteps;
         Weights = weights;
         Bias = bias;
         Iterations = iterations;
@@ -60,6 +61,9 @@ public sealed class LogisticRegression
 
     /// <summary>Newton steps taken.</summary>
     public int Iterations { get; }
+
+    /// <summary>Conjugate-gradient steps taken over all Newton steps (0 when every step was solved exactly).</summary>
+    public int ConjugateGradientSteps { get; }
 
     /// <summary>Whether the gradient met the tolerance within the step budget.</summary>
     public bool Converged { get; }
@@ -79,40 +83,29 @@ public sealed class LogisticRegression
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor x = features.detach().to(ScalarType.Float64, CPU);
-        Tensor y = labels.detach().to(ScalarType.Float64, CPU);
-        if (!y.eq(0).logical_or(y.eq(1)).all().item<bool>()) throw new ArgumentException("labels must be 0 or 1");
+        // (Tensor-scalar operators are avoided here and in the solver: see NewtonSolver.)
+        Tensor x = features.detach().to(ScalarType.Float64, CPU).contiguous();
+        double[] y = labels.detach().to(ScalarType.Float64, CPU).data<double>().ToArray();
+        if (y.Any(v => v is not (0 or 1))) throw new ArgumentException("labels must be 0 or 1");
         if (!x.isfinite().all().item<bool>()) throw new ArgumentException("features must be finite");
 
         // A feature that is zero on every example has gradient wⱼ, so its optimal weight is exactly 0: leave it out.
         long d = x.shape[1];
-        long[] active = x.ne(0).any(0L).nonzero().view(-1).data<long>().ToArray();
+        long[] active = x.count_nonzero([0L]).nonzero().view(-1).data<long>().ToArray();
         Tensor xActive = active.Length == d ? x : x.index_select(1, tensor(active));
         var solver = new NewtonSolver(xActive, y, options);
         (double[] activeWeights, double bias) = solver.Solve();
 
         var weights = new double[d];
         for (int i = 0; i < active.Length; i++) weights[active[i]] = activeWeights[i];
-        return new LogisticRegression(weights, bias, solver.Iterations, solver.Converged, solver.GradientNorm);
+        return new LogisticRegression(weights, bias, solver.Iterations, solver.ConjugateGradientSteps, solver.Converged, solver.GradientNorm);
     }
 
     /// <summary>Decision values z = x·w + b [N] (float64) of features [N, d].</summary>
-    public Tensor DecisionFunction(Tensor features)
-    {
-        if (features.dim() != 2 || features.shape[1] != Weights.Count)
-            throw new ArgumentException($"features must be [examples, {Weights.Count}], got [{string.Join(", ", features.shape)}]");
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor w = tensor(Weights.ToArray(), ScalarType.Float64);
-        return (features.detach().to(ScalarType.Float64, CPU).mv(w) + Bias).MoveToOuterDisposeScope();
-    }
+    public Tensor DecisionFunction(Tensor features) => tensor(Decisions(features));
 
     /// <summary>Predicted labels [N] (bool): true where the decision value is positive, as scikit-learn's predict.</summary>
-    public Tensor Predict(Tensor features)
-    {
-        using Tensor z = DecisionFunction(features);
-        return z.gt(0);
-    }
+    public Tensor Predict(Tensor features) => tensor(Decisions(features).Select(z => z > 0).ToArray());
 
     /// <summary>Share of examples whose predicted label equals <paramref name="labels"/> [N] (0 / 1).</summary>
     public double Accuracy(Tensor features, Tensor labels)
@@ -120,48 +113,66 @@ public sealed class LogisticRegression
         if (labels.dim() != 1 || labels.shape[0] != features.shape[0])
             throw new ArgumentException($"labels must be [examples] with {features.shape[0]} examples, got [{string.Join(", ", labels.shape)}]");
         if (labels.shape[0] == 0) throw new ArgumentException("labels: need at least one example");
+        double[] z = Decisions(features);
+        double[] y;
+        using (Tensor asDouble = labels.detach().to(ScalarType.Float64, CPU)) y = asDouble.data<double>().ToArray();
+        return z.Where((value, i) => value > 0 == y[i] > 0.5).Count() / (double)z.Length;
+    }
+
+    private double[] Decisions(Tensor features)
+    {
+        if (features.dim() != 2 || features.shape[1] != Weights.Count)
+            throw new ArgumentException($"features must be [examples, {Weights.Count}], got [{string.Join(", ", features.shape)}]");
         using var scope = NewDisposeScope();
-        Tensor predicted = Predict(features);
-        return predicted.eq(labels.to(ScalarType.Float64, CPU).gt(0.5)).to(ScalarType.Float64).mean().item<double>();
+        using var noGrad = no_grad();
+        Tensor w = tensor(Weights.ToArray(), ScalarType.Float64);
+        double[] z = features.detach().to(ScalarType.Float64, CPU).mv(w).data<double>().ToArray();
+        for (int i = 0; i < z.Length; i++) z[i] += Bias;
+        return z;
     }
 
     /// <summary>
     /// Damped Newton's method on the convex objective. Each step solves H Δ = −g, exactly (small d) or by Jacobi-preconditioned
     /// conjugate gradients with a forcing term that tightens as the gradient shrinks (truncated Newton); a backtracking
-    /// (Armijo) line search keeps every step a descent step.
+    /// (Armijo) line search keeps every step a descent step. Vectors are plain float64 arrays and only whole-matrix products
+    /// go through tensors: TorchSharp's implicit tensor-scalar operators hand libtorch a Scalar that the finalizer may free
+    /// mid-call (no GC.KeepAlive in 0.107), which this allocation-heavy loop provoked.
     /// </summary>
-    private sealed class NewtonSolver(Tensor x, Tensor y, LogisticRegressionOptions options)
+    private sealed class NewtonSolver(Tensor x, double[] y, LogisticRegressionOptions options)
     {
-        private readonly long _n = x.shape[0], _d = x.shape[1];
+        private readonly int _n = (int)x.shape[0], _d = (int)x.shape[1];
         private readonly double _c = options.C;
-        private readonly bool _direct = x.shape[1] <= options.DirectSolveLimit;
-        private Tensor? _design;                         // [X 1], for the exact Hessian
-        private Tensor? _xSquared;                       // X², for the preconditioner's diagonal
+        private readonly DesignMatrix _matrix = DesignMatrix.Create(x);
 
         public int Iterations { get; private set; }
+
+        public int ConjugateGradientSteps { get; private set; }
 
         public bool Converged { get; private set; }
 
         public double GradientNorm { get; private set; }
 
-        // Runs inside the caller's dispose scope; each Newton step's temporaries die with the step.
+        private bool Direct => _d <= options.DirectSolveLimit;
+
+        // The bias's curvature C·Σs vanishes only when every p is 0 or 1; a tiny ridge there keeps the system solvable. It
+        // changes the step, never the optimum.
+        private double BiasRidge => 1e-12 * Math.Max(1, _c * _n);
+
         public (double[] Weights, double Bias) Solve()
         {
-            if (_direct) _design = cat([x, ones(_n, 1, ScalarType.Float64)], 1);
-            else _xSquared = x.square();
-            Tensor w = zeros(_d, ScalarType.Float64);
+            var w = new double[_d];
             double b = 0;
             double threshold = options.Tolerance * _c * _n;
             double firstNorm = double.NaN;
             for (int iteration = 0; ; iteration++)
             {
-                using var step = NewDisposeScope();
-                Tensor z = Margins(w, b);
-                Tensor p = z.sigmoid();
-                Tensor residual = p - y;
-                Tensor gw = _c * x.t().mv(residual) + w;
-                double gb = _c * residual.sum().item<double>();
-                GradientNorm = Math.Max(gw.abs().max().item<double>(), Math.Abs(gb));
+                double[] z = Margins(w, b);
+                double[] p = [.. z.Select(Sigmoid)];
+                double[] residual = [.. p.Select((pi, i) => pi - y[i])];
+                double[] gw = _matrix.TransposeTimes(residual);
+                for (int j = 0; j < _d; j++) gw[j] = _c * gw[j] + w[j];
+                double gb = _c * residual.Sum();
+                GradientNorm = Math.Max(gw.Length == 0 ? 0 : gw.Max(Math.Abs), Math.Abs(gb));
                 if (double.IsNaN(firstNorm)) firstNorm = Math.Max(GradientNorm, double.Epsilon);
                 Iterations = iteration;
                 if (GradientNorm <= threshold)
@@ -171,80 +182,113 @@ public sealed class LogisticRegression
                 }
                 if (iteration == options.MaxIterations) break;
 
-                Tensor s = p * (1 - p);
-                (Tensor dw, double db) = _direct
+                double[] s = [.. p.Select(pi => pi * (1 - pi))];
+                (double[] dw, double db) = Direct
                     ? DirectStep(s, gw, gb)
                     : ConjugateGradientStep(s, gw, gb, Math.Min(0.5, Math.Sqrt(GradientNorm / firstNorm)));
-                double slope = gw.dot(dw).item<double>() + gb * db;
+                double slope = Dot(gw, dw) + gb * db;
                 if (!(slope < 0)) break;                 // no descent direction left: at the precision floor
 
                 // Backtracking: halve the step until it decreases the objective enough (Armijo).
                 double current = Objective(z, w);
                 double t = 1;
-                while (t > 1e-12 && Objective(Margins(w + t * dw, b + t * db), w + t * dw) > current + 1e-4 * t * slope) t /= 2;
+                double[] trial = new double[_d];
+                while (t > 1e-12)
+                {
+                    for (int j = 0; j < _d; j++) trial[j] = w[j] + t * dw[j];
+                    if (Objective(Margins(trial, b + t * db), trial) <= current + 1e-4 * t * slope) break;
+                    t /= 2;
+                }
                 if (t <= 1e-12) break;
-                w.add_(dw, t);
+                w = trial;
                 b += t * db;
             }
-            return (w.data<double>().ToArray(), b);
+            return (w, b);
         }
 
-        private Tensor Margins(Tensor w, double b) => x.mv(w) + b;
-
-        private double Objective(Tensor z, Tensor w) =>
-            _c * (nn.functional.softplus(z) - y * z).sum().item<double>() + 0.5 * w.dot(w).item<double>();
-
-        // The bias's curvature C·Σs vanishes only when every p is 0 or 1; a tiny ridge there keeps the system solvable. It
-        // changes the step, never the optimum.
-        private double BiasRidge => 1e-12 * Math.Max(1, _c * _n);
-
-        // H = C·[X 1]ᵀ S [X 1] + diag(1, …, 1, 0).
-        private (Tensor Dw, double Db) DirectStep(Tensor s, Tensor gw, double gb)
+        private double[] Margins(double[] w, double b)
         {
-            Tensor hessian = _c * _design!.t().mm(_design! * s.unsqueeze(1));
-            hessian.add_(cat([ones(_d, ScalarType.Float64), tensor(new[] { BiasRidge })]).diag());
-            Tensor direction = linalg.solve(hessian, cat([gw, tensor(new[] { gb })]).neg());
-            return (direction.narrow(0, 0, _d), direction[_d].item<double>());
+            double[] z = _matrix.Times(w);
+            for (int i = 0; i < _n; i++) z[i] += b;
+            return z;
+        }
+
+        // C·Σ [log(1 + e^z) − y z] + ½‖w‖², with log(1 + e^z) computed without overflow.
+        private double Objective(double[] z, double[] w)
+        {
+            double loss = 0;
+            for (int i = 0; i < _n; i++) loss += (z[i] > 0 ? z[i] + Math.Log(1 + Math.Exp(-z[i])) : Math.Log(1 + Math.Exp(z[i]))) - y[i] * z[i];
+            return _c * loss + 0.5 * Dot(w, w);
+        }
+
+        // H = C·[X 1]ᵀ S [X 1] + diag(1, …, 1, 0), formed and solved by libtorch (tensor-tensor operations only).
+        private (double[] Dw, double Db) DirectStep(double[] s, double[] gw, double gb)
+        {
+            using var scope = NewDisposeScope();
+            Tensor design = cat([x, ones(_n, 1, ScalarType.Float64)], 1);
+            Tensor weights = tensor(s.Select(si => _c * si).ToArray()).unsqueeze(1);
+            double[] hessian = design.t().mm(design.mul(weights)).contiguous().data<double>().ToArray();
+            for (int j = 0; j < _d; j++) hessian[j * (_d + 1) + j] += 1;
+            hessian[_d * (_d + 1) + _d] += BiasRidge;
+            double[] rhs = [.. gw.Select(g => -g), -gb];
+            double[] direction = linalg.solve(tensor(hessian, [_d + 1, _d + 1]), tensor(rhs)).data<double>().ToArray();
+            return (direction[.._d], direction[_d]);
         }
 
         // Solves H v = −g approximately: preconditioned conjugate gradients on H·v = C·[X 1]ᵀ(s ⊙ (X vw + vb)) + (vw, 0),
         // with H's diagonal as preconditioner, until the residual is below forcing·‖g‖.
-        private (Tensor Dw, double Db) ConjugateGradientStep(Tensor s, Tensor gw, double gb, double forcing)
+        private (double[] Dw, double Db) ConjugateGradientStep(double[] s, double[] gw, double gb, double forcing)
         {
-            Tensor preconditionW = _c * _xSquared!.t().mv(s) + 1;
-            double preconditionB = _c * s.sum().item<double>() + BiasRidge;
+            double[] preconditionW = _matrix.SquaresTransposeTimes(s);
+            for (int j = 0; j < _d; j++) preconditionW[j] = _c * preconditionW[j] + 1;
+            double preconditionB = _c * s.Sum() + BiasRidge;
 
-            Tensor vw = zeros(_d, ScalarType.Float64);
+            var vw = new double[_d];
             double vb = 0;
-            Tensor rw = gw.neg();
+            double[] rw = [.. gw.Select(g => -g)];
             double rb = -gb;
-            Tensor pw = rw / preconditionW;
+            double[] pw = [.. rw.Select((r, j) => r / preconditionW[j])];
             double pb = rb / preconditionB;
-            double rz = rw.dot(pw).item<double>() + rb * pb;
-            double target = forcing * Math.Sqrt(gw.dot(gw).item<double>() + gb * gb);
+            double rz = Dot(rw, pw) + rb * pb;
+            double target = forcing * Math.Sqrt(Dot(gw, gw) + gb * gb);
+            var weighted = new double[_n];
             for (int k = 0; k < options.MaxConjugateGradientSteps; k++)
             {
-                using var inner = NewDisposeScope();
-                Tensor weighted = s * (x.mv(pw) + pb);
-                Tensor hw = _c * x.t().mv(weighted) + pw;
-                double hb = _c * weighted.sum().item<double>();
-                double curvature = pw.dot(hw).item<double>() + pb * hb;
+                ConjugateGradientSteps++;
+                double[] xp = _matrix.Times(pw);
+                for (int i = 0; i < _n; i++) weighted[i] = s[i] * (xp[i] + pb);
+                double[] hw = _matrix.TransposeTimes(weighted);
+                for (int j = 0; j < _d; j++) hw[j] = _c * hw[j] + pw[j];
+                double hb = _c * weighted.Sum();
+                double curvature = Dot(pw, hw) + pb * hb;
                 if (!(curvature > 0)) break;
                 double alpha = rz / curvature;
-                vw.add_(pw, alpha);
+                for (int j = 0; j < _d; j++)
+                {
+                    vw[j] += alpha * pw[j];
+                    rw[j] -= alpha * hw[j];
+                }
                 vb += alpha * pb;
-                rw.add_(hw, -alpha);
                 rb -= alpha * hb;
-                if (Math.Sqrt(rw.dot(rw).item<double>() + rb * rb) <= target) break;
-                Tensor zw = rw / preconditionW;
+                if (Math.Sqrt(Dot(rw, rw) + rb * rb) <= target) break;
                 double zb = rb / preconditionB;
-                double rzNext = rw.dot(zw).item<double>() + rb * zb;
+                double rzNext = zb * rb;
+                for (int j = 0; j < _d; j++) rzNext += rw[j] * rw[j] / preconditionW[j];
                 double beta = rzNext / rz;
                 rz = rzNext;
-                pw.mul_(beta).add_(zw);
+                for (int j = 0; j < _d; j++) pw[j] = rw[j] / preconditionW[j] + beta * pw[j];
                 pb = zb + beta * pb;
             }
             return (vw, vb);
+        }
+
+        private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
+
+        private static double Dot(double[] a, double[] b)
+        {
+            double sum = 0;
+            for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
+            return sum;
         }
     }
 }

@@ -16,12 +16,12 @@ public static class MeanDifferenceRanking
             throw new ArgumentException($"labels must be [examples] with {features.shape[0]} examples, got [{string.Join(", ", labels.shape)}]");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor x = features.to(ScalarType.Float64, CPU);
-        Tensor positive = labels.to(ScalarType.Float64, CPU).gt(0.5);
-        long positives = positive.sum().item<long>(), negatives = labels.shape[0] - positives;
+        bool[] positive = [.. labels.detach().to(ScalarType.Float64, CPU).data<double>().ToArray().Select(v => v > 0.5)];
+        int positives = positive.Count(p => p), negatives = positive.Length - positives;
         if (positives == 0 || negatives == 0) throw new ArgumentException($"labels need both classes, got {positives} positive and {negatives} negative examples");
-        Tensor meanPositive = x.index_select(0, positive.nonzero().view(-1)).mean([0L]);
-        Tensor meanNegative = x.index_select(0, positive.logical_not().nonzero().view(-1)).mean([0L]);
+        Tensor x = features.detach().to(ScalarType.Float64, CPU);
+        Tensor meanPositive = x.index_select(0, tensor(Enumerable.Range(0, positive.Length).Where(i => positive[i]).Select(i => (long)i).ToArray())).mean([0L]);
+        Tensor meanNegative = x.index_select(0, tensor(Enumerable.Range(0, positive.Length).Where(i => !positive[i]).Select(i => (long)i).ToArray())).mean([0L]);
         return (meanPositive - meanNegative).abs().data<double>().ToArray();
     }
 

@@ -88,15 +88,7 @@ public sealed class ProbingSplit : IDisposable
                 while (example < Count && (example == first || chunkTokens + _tokenCounts[example] <= tokensPerChunk))
                     chunkTokens += _tokenCounts[example++];
                 Tensor encoded = encode(TokenActivations.narrow(0, token, chunkTokens)).to(ScalarType.Float32);
-                var owner = new long[chunkTokens];
-                var counts = new float[example - first];
-                for (int e = first, at = 0; e < example; e++)
-                {
-                    counts[e - first] = _tokenCounts[e];
-                    for (int k = 0; k < _tokenCounts[e]; k++) owner[at++] = e - first;
-                }
-                Tensor sums = zeros(example - first, encoded.shape[1]).index_add_(0, tensor(owner), encoded, 1.0);
-                pooled.Add((sums / tensor(counts).unsqueeze(1)).MoveToOuterDisposeScope());
+                pooled.Add(Pool(encoded, first, example).MoveToOuterDisposeScope());
                 token += chunkTokens;
             }
             return pooled.Count == 0 ? zeros(0, TokenActivations.shape[1]) : cat(pooled, 0);
@@ -105,6 +97,23 @@ public sealed class ProbingSplit : IDisposable
         {
             foreach (Tensor t in pooled) t.Dispose();
         }
+    }
+
+    // Means of the rows of examples first..end-1 (one token each: the rows themselves). scatter_add, not index_add: the
+    // latter takes a Scalar, and TorchSharp's implicit Scalars can be freed by the finalizer during the call.
+    private Tensor Pool(Tensor encoded, int first, int end)
+    {
+        if (encoded.shape[0] == end - first) return encoded;
+        var owner = new long[encoded.shape[0]];
+        var counts = new float[end - first];
+        for (int e = first, at = 0; e < end; e++)
+        {
+            counts[e - first] = _tokenCounts[e];
+            for (int k = 0; k < _tokenCounts[e]; k++) owner[at++] = e - first;
+        }
+        Tensor index = tensor(owner).unsqueeze(1).expand(encoded.shape[0], encoded.shape[1]);
+        Tensor sums = zeros(end - first, encoded.shape[1]).scatter_add_(0, index, encoded);
+        return sums / tensor(counts).unsqueeze(1);
     }
 
     /// <inheritdoc />

@@ -11,7 +11,8 @@ namespace SharpSight.Evals.Dictionaries.SparseProbing;
 /// latents ("sae"); test accuracies averaged over classes, then datasets.
 /// </summary>
 /// <remarks>
-/// Differences from SAEBench: the all-dimension probes are the same exact L2 logistic regression as the top-k probes
+/// Dictionary features are read with their decoder norms folded in (<see cref="SparseProbingOptions.FoldDecoderNorms"/>),
+/// as SAEBench does for SAELens dictionaries. Differences from SAEBench: the all-dimension probes are the same exact L2 logistic regression as the top-k probes
 /// (SAEBench trains those with AdamW for up to 100 epochs and keeps the best test accuracy, which is optimistic); the
 /// one-versus-rest samples are drawn once per class and shared by the llm and sae probes; a two-class dataset is probed
 /// for its first class only, since the second class's problem is the same one with the labels swapped.
@@ -55,18 +56,21 @@ public static class SparseProbingEvaluation
 
         var results = new List<DatasetProbing>();
         using var noGrad = no_grad();
+        using Tensor? scales = options.FoldDecoderNorms && dictionary.Config.Architecture != DictionaryArchitecture.TopK ? dictionary.DecoderNorms().detach() : null;
+        Func<Tensor, Tensor> encode = rows =>
+        {
+            Tensor features = dictionary.Encode(rows.to(dictionary.DecoderBias.device));
+            return (scales is null ? features : features.mul(scales)).cpu();
+        };
         for (int i = 0; i < datasets.Count; i++)
         {
             progress?.Report($"sparse probing: dictionary latents, {datasets[i].Name} ({i + 1}/{datasets.Count})");
-            using Tensor train = datasets[i].Train.MeanPooled(Encoder(dictionary), options.EncodeTokensPerChunk);
-            using Tensor test = datasets[i].Test.MeanPooled(Encoder(dictionary), options.EncodeTokensPerChunk);
+            using Tensor train = datasets[i].Train.MeanPooled(encode, options.EncodeTokensPerChunk);
+            using Tensor test = datasets[i].Test.MeanPooled(encode, options.EncodeTokensPerChunk);
             results.Add(new DatasetProbing(datasets[i].Name, baseline.Classes[i], ProbeClasses(datasets[i], train, test, options.ProbeAllLatents, options)));
         }
         return new SparseProbingResult(results, options.Ks, options);
     }
-
-    // Features of CPU activation rows, computed on the dictionary's device.
-    private static Func<Tensor, Tensor> Encoder(SparseDictionary dictionary) => rows => dictionary.Encode(rows.to(dictionary.DecoderBias.device)).cpu();
 
     // The probes of every evaluated class of one dataset on pooled features train [N, F] and test [M, F].
     private static List<ClassProbing> ProbeClasses(ProbingDataset dataset, Tensor train, Tensor test, bool probeAll, SparseProbingOptions options)

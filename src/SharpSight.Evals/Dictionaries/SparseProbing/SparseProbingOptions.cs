@@ -18,6 +18,14 @@ public sealed record SparseProbingOptions
     /// </summary>
     public bool ProbeAllLatents { get; init; } = true;
 
+    /// <summary>
+    /// Read every feature times its decoder row's norm, as SAEBench reads SAELens dictionaries after fold_W_dec_norm (the
+    /// same values folding gives for ReLU, JumpReLU, Gated and thresholded BatchTopK). TopK dictionaries are read as they
+    /// are: folding would change their top-k selection, and SAELens refuses to fold them. Matters only for dictionaries
+    /// whose decoder rows are not unit vectors: mean-difference ranking and the penalty both depend on each latent's scale.
+    /// </summary>
+    public bool FoldDecoderNorms { get; init; } = true;
+
     /// <summary>Solver settings of the probes; its C is replaced by <see cref="C"/>.</summary>
     public LogisticRegressionOptions Solver { get; init; } = new();
 

@@ -94,7 +94,7 @@ public sealed class SparseProbingResult
     /// <summary>eval_result_unstructured: null (per-class numbers stay in <see cref="Datasets"/>).</summary>
     public JsonNode? Unstructured() => null;
 
-    /// <summary>The settings for eval_config: dataset_names, k_values, random_seed, probe_c, probe_all_latents.</summary>
+    /// <summary>The settings for eval_config: dataset_names, k_values, random_seed, probe_c, probe_all_latents, fold_decoder_norms.</summary>
     public JsonObject ConfigSettings() => new()
     {
         ["dataset_names"] = new JsonArray([.. Datasets.Select(d => (JsonNode)JsonValue.Create(d.DatasetName))]),
@@ -102,6 +102,7 @@ public sealed class SparseProbingResult
         ["random_seed"] = Options.Seed,
         ["probe_c"] = Options.C,
         ["probe_all_latents"] = Options.ProbeAllLatents,
+        ["fold_decoder_norms"] = Options.FoldDecoderNorms,
     };
 
     private JsonObject Named(string prefix, ProbeAccuracies accuracies)

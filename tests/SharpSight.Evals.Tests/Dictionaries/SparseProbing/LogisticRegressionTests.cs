@@ -54,6 +54,24 @@ public class LogisticRegressionTests
     }
 
     [Fact]
+    public void Mostly_zero_features_stored_sparsely_reach_the_stationary_point()
+    {
+        // 90% zeros (like pooled dictionary latents), so the solver keeps X in compressed rows.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(6);
+        Tensor x = randn([200, 30], ScalarType.Float64, generator: generator).relu() * rand([200, 30], ScalarType.Float64, generator: generator).lt(0.2);
+        Tensor y = (x[.., 0] + x[.., 1] - x[.., 2] + 0.3 * randn([200], ScalarType.Float64, generator: generator)).gt(0.2);
+        double[,] plainX = ToArray(x);
+        double[] plainY = [.. y.to(ScalarType.Float64).data<double>()];
+        foreach (int limit in new[] { 0, 512 })
+        {
+            LogisticRegression fit = LogisticRegression.Fit(x, y, new LogisticRegressionOptions { DirectSolveLimit = limit, C = 2 });
+            Assert.True(fit.Converged);
+            Assert.All(Gradient(plainX, plainY, 2.0, [.. fit.Weights], fit.Bias), g => Assert.True(Math.Abs(g) < 1e-6, $"gradient component {g} (limit {limit})"));
+        }
+    }
+
+    [Fact]
     public void Features_that_are_always_zero_get_weight_zero()
     {
         double[,] x = { { 0.5, 0, 1.0 }, { 1.5, 0, -0.5 }, { -1.0, 0, 2.0 }, { 2.0, 0, 0.3 }, { -0.5, 0, -1.5 }, { 0.2, 0, 0.8 } };

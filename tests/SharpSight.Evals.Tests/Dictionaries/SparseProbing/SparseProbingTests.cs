@@ -65,6 +65,26 @@ public class SparseProbingTests
     }
 
     [Fact]
+    public void Decoder_norms_are_folded_into_the_latents_before_ranking()
+    {
+        // Feature 3 reads the label at half strength but its decoder row has norm 4 (folded: 2 × label); feature 5 reads
+        // it at full strength with a unit decoder row. Folded, feature 3 ranks first; read raw, feature 5 does.
+        using var scope = NewDisposeScope();
+        using ProbingDataset dataset = PlantedDataset("planted", 200, 100, seed: 12);
+        using ReluDictionary dictionary = PlantedDictionary();
+        using (no_grad())
+        {
+            dictionary.EncoderWeight[.., 3] = tensor(new float[] { 0.5f, 0, 0, 0, 0, 0, 0, 0 });
+            dictionary.DecoderWeight[3] = tensor(new float[] { 4, 0, 0, 0, 0, 0, 0, 0 });
+            dictionary.EncoderWeight[.., 5] = tensor(new float[] { 1, 0, 0, 0, 0, 0, 0, 0 });
+            dictionary.DecoderWeight[5] = tensor(new float[] { 1, 0, 0, 0, 0, 0, 0, 0 });
+        }
+        var options = new SparseProbingOptions { ProbeAllLatents = false };
+        Assert.Equal([3, 5], SparseProbingEvaluation.Evaluate(dictionary, [dataset], options).Datasets[0].Sae[0].TopDimensions.Take(2));
+        Assert.Equal([5, 3], SparseProbingEvaluation.Evaluate(dictionary, [dataset], options with { FoldDecoderNorms = false }).Datasets[0].Sae[0].TopDimensions.Take(2));
+    }
+
+    [Fact]
     public void Every_class_of_a_multi_class_dataset_is_probed_and_a_baseline_is_reused()
     {
         using var scope = NewDisposeScope();
