@@ -21,6 +21,7 @@ public static class SharpSightCli
             GamesCommand.Create(),
             DemoCommand.Create(),
             SaeCommand.Create(),
+            ReportCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

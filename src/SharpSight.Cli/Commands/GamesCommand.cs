@@ -55,7 +55,8 @@ internal static class GamesCommand
         return command;
     }
 
-    private static void TrainOthello(TextWriter output, string presetName, string folder, int? steps, ulong gameSeed)
+    /// <summary>Trains (or resumes) an Othello model of a preset in <paramref name="folder"/> and exports it to FOLDER/model.</summary>
+    internal static void TrainOthello(TextWriter output, string presetName, string folder, int? steps, ulong gameSeed)
     {
         OthelloPreset chosen = OthelloPresets.Named(presetName);
         chosen = chosen with { Options = chosen.Options with { Seed = gameSeed, Steps = steps ?? chosen.Options.Steps } };

@@ -105,7 +105,7 @@ internal static class SaeCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            Show(output, plan, progress => trained = DictionarySweep.Run(plan, Open, folder, new Progress<SweepProgress>(p => { last = p; progress(p); }), cancel.Token));
+            ShowSweep(output, plan, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, progress => trained = DictionarySweep.Run(plan, Open, folder, new Progress<SweepProgress>(p => { last = p; progress(p); }), cancel.Token));
         }
         catch (OperationCanceledException)
         {
@@ -280,10 +280,9 @@ internal static class SaeCommand
         };
     }
 
-    // A live bar per dictionary in a terminal; a plain line every tenth of the run otherwise.
-    private static void Show(TextWriter output, SweepPlan plan, Action<Action<SweepProgress>> run)
+    /// <summary>A live bar per dictionary when <paramref name="live"/> (a terminal); a plain line every tenth of the run otherwise.</summary>
+    internal static void ShowSweep(TextWriter output, SweepPlan plan, bool live, Action<Action<SweepProgress>> run)
     {
-        bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         if (!live)
         {
             long next = Math.Max(1, plan.Steps / 10);

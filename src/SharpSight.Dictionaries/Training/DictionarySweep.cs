@@ -125,6 +125,29 @@ public static class DictionarySweep
         }
     }
 
+    /// <summary>
+    /// The training method of each dictionary of a run folder, by dictionary name (e.g. "topk-k32" → TopK), from the run's
+    /// plan; empty when the folder holds no run.json.
+    /// </summary>
+    /// <exception cref="ArgumentException">run.json is not a plan this version wrote.</exception>
+    public static IReadOnlyDictionary<string, TrainingMethod> MethodsOf(string folder)
+    {
+        string runPath = Path.Combine(folder, PlanFile);
+        if (!File.Exists(runPath)) return new Dictionary<string, TrainingMethod>();
+        try
+        {
+            RunRecord record = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(runPath)) ?? throw new JsonException("empty");
+            var methods = new Dictionary<string, TrainingMethod>();
+            foreach (JsonElement entry in JsonDocument.Parse(record.Plan).RootElement.GetProperty("Entries").EnumerateArray())
+                methods[entry.GetProperty("Name").GetString()!] = Enum.Parse<TrainingMethod>(entry.GetProperty("Options").GetProperty("Method").GetString()!);
+            return methods;
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            throw new ArgumentException($"{runPath}: not a sweep plan ({error.Message})");
+        }
+    }
+
     /// <summary>The normalisation factor √E‖x‖² of the first batches (dictionary_learning's unit mean squared norm).</summary>
     public static double NormalizationFactor(IEnumerator<Tensor> batches, int count)
     {

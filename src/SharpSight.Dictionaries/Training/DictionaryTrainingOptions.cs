@@ -193,6 +193,13 @@ public sealed record DictionaryTrainingOptions
         _ => throw new ArgumentException($"unknown training method {Method}"),
     };
 
+    /// <summary>The command-line name of a method (the inverse of <see cref="ParseMethod"/>): "p-anneal", "topk", ….</summary>
+    public static string MethodName(TrainingMethod method) => method switch
+    {
+        TrainingMethod.PAnneal => "p-anneal",
+        _ => method.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Parses a method name as written in the CLI and sweep files ("topk", "batchtopk", "jumprelu", "p-anneal", …).</summary>
     public static TrainingMethod ParseMethod(string name) => name.ToLowerInvariant().Replace("-", "").Replace("_", "") switch
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using SharpSight.Games.Othello;
 
 namespace SharpSight.Evals.Reporting;
@@ -80,25 +81,27 @@ internal static class OthelloBoardDiagram
         if (!IsValid(board)) return null;
         var svg = new SvgWriter(BoardDiagram.Width, BoardDiagram.Height, "Othello board", "board");
         svg.Rect(BoardDiagram.Left, BoardDiagram.Top, 8 * BoardDiagram.Cell, 8 * BoardDiagram.Cell, "#2e7d32", "#14451a", 1.5);
+        // The grid as one path, the discs and legal-move dots painted by class: a dashboard holds many boards.
+        var grid = new StringBuilder();
         for (int i = 1; i < 8; i++)
         {
             double offset = i * BoardDiagram.Cell;
-            svg.Line(BoardDiagram.Left + offset, BoardDiagram.Top, BoardDiagram.Left + offset, BoardDiagram.Top + 8 * BoardDiagram.Cell, "#1b5e20");
-            svg.Line(BoardDiagram.Left, BoardDiagram.Top + offset, BoardDiagram.Left + 8 * BoardDiagram.Cell, BoardDiagram.Top + offset, "#1b5e20");
+            grid.Append('M').Append(SvgWriter.N(BoardDiagram.Left + offset)).Append(' ').Append(SvgWriter.N(BoardDiagram.Top)).Append('v').Append(SvgWriter.N(8 * BoardDiagram.Cell))
+                .Append('M').Append(SvgWriter.N(BoardDiagram.Left)).Append(' ').Append(SvgWriter.N(BoardDiagram.Top + offset)).Append('h').Append(SvgWriter.N(8 * BoardDiagram.Cell));
         }
+        svg.Path(grid.ToString(), "none", "#1b5e20");
         for (int square = 0; square < 64; square++)
         {
             if (board![square] == '.') continue;
             (double x, double y) = BoardDiagram.Center(square);
             bool black = board[square] == 'B';
-            svg.Circle(x, y, BoardDiagram.Cell * 0.4, black ? "#111" : "#f5f5f5", black ? "#000" : "#666", 1,
-                $"{OthelloSquare.Name(square)}: {(black ? "black" : "white")}", black ? "disc-black" : "disc-white");
+            svg.StyledCircle(x, y, BoardDiagram.Cell * 0.4, black ? "disc-black" : "disc-white");
         }
         foreach (string move in legal)
         {
             if (!OthelloSquare.TryParse(move, out int square) || board![square] != '.') continue;
             (double x, double y) = BoardDiagram.Center(square);
-            svg.Circle(x, y, 2.8, "#000", cssClass: "legal", opacity: 0.5, title: $"{OthelloSquare.Name(square)}: legal move");
+            svg.StyledCircle(x, y, 2.8, "legal");
         }
         if (highlight is { } h) BoardDiagram.Highlight(svg, h, highlightTitle);
         BoardDiagram.Coordinates(svg);

@@ -68,10 +68,12 @@ internal static class DashboardSection
         {
             double? value = i < activations.Length ? activations[i] : null;
             double alpha = value is { } v && scale > 0 ? Math.Clamp(Math.Abs(v) / scale, 0, 1) : 0;
-            html.Append("<span class=\"").Append(i == tokens.Length - 1 ? "tok last" : "tok")
-                .Append("\" style=\"background-color:rgba(230,85,13,").Append(alpha.ToString("0.##", CultureInfo.InvariantCulture))
-                .Append(")\" title=\"").Append(Html.Escape($"{tokens[i]}: {Html.Number(value)}")).Append("\">")
-                .Append(Html.Escape(tokens[i])).Append("</span>");
+            html.Append("<span class=\"").Append(i == tokens.Length - 1 ? "tok last" : "tok").Append('"');
+            // Most tokens of a sparse feature's context are at zero: they get no shading and no tooltip, keeping pages small.
+            if (value is { } shown && shown != 0)
+                html.Append(" style=\"background-color:rgba(230,85,13,").Append(alpha.ToString("0.##", CultureInfo.InvariantCulture))
+                    .Append(")\" title=\"").Append(Html.Escape($"{tokens[i]}: {Html.Number(shown)}")).Append('"');
+            html.Append('>').Append(Html.Escape(tokens[i])).Append("</span>");
         }
         html.Append("</div></div>");
         int? square = BoardDiagram.SquareOf(bestProperty);

@@ -89,6 +89,7 @@ public static class HtmlReport
         h1{margin-bottom:4px}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:36px}
         .meta{color:#555;font-size:13px;margin:2px 0}.note{color:#666;font-size:12px}
         .scroll{overflow-x:auto}
+        svg .disc-black{fill:#111;stroke:#000}svg .disc-white{fill:#f5f5f5;stroke:#666}svg .legal{fill:#000;opacity:.5}
         table{border-collapse:collapse;font-size:13px;margin:8px 0}
         th,td{border:1px solid #ddd;padding:3px 7px}th{background:#f3f3f3;font-weight:600}
         td.num{text-align:right;font-variant-numeric:tabular-nums}td.name{font-weight:600;white-space:nowrap}

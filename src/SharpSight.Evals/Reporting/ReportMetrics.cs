@@ -26,7 +26,7 @@ internal static class ReportMetrics
         [L0, ExplainedVariance, LossRecovered, KlScore, FracAlive, Coverage, BoardReconstruction, SaeTop1, SaeTop5, LlmTop1, LlmTop5, LlmFull];
 
     // A fixed order keeps an architecture's marker the same from one report to the next.
-    private static readonly string[] KnownArchitectures = ["topk", "batchtopk", "matryoshka_batchtopk", "jumprelu", "standard", "gated"];
+    private static readonly string[] KnownArchitectures = ["topk", "batchtopk", "matryoshka", "matryoshka_batchtopk", "jumprelu", "april", "standard", "gated", "p-anneal"];
 
     /// <summary>Every architecture of the dictionaries (not the probe rows): the known ones in a fixed order, then others by name.</summary>
     public static IReadOnlyList<string> Architectures(ResultSet results)

@@ -54,8 +54,11 @@ public sealed class ResultFile
     /// <summary>When the eval ran, in milliseconds since the Unix epoch, or null.</summary>
     public long? DatetimeEpochMillis { get; }
 
-    /// <summary>The dictionary's architecture from sae_cfg_dict, or null.</summary>
-    public string? Architecture => JsonRead.Text(SaeConfig["architecture"]);
+    /// <summary>
+    /// The dictionary's kind from sae_cfg_dict: its "training_method" where SharpSight recorded one (BatchTopK, Matryoshka
+    /// and p-anneal are saved as jumprelu or standard files), else its "architecture"; null when neither is there.
+    /// </summary>
+    public string? Architecture => JsonRead.Text(SaeConfig["training_method"]) ?? JsonRead.Text(SaeConfig["architecture"]);
 
     /// <summary>The dictionary's width (d_sae) from sae_cfg_dict, or null.</summary>
     public long? Width => JsonRead.Integer(SaeConfig["d_sae"]);

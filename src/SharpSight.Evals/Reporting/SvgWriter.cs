@@ -61,6 +61,15 @@ internal sealed class SvgWriter
         return Close("circle", title);
     }
 
+    /// <summary>A circle painted by the page's stylesheet through its class alone (no paint attributes, no tooltip): compact for
+    /// the many discs of board diagrams.</summary>
+    public SvgWriter StyledCircle(double cx, double cy, double r, string cssClass)
+    {
+        _svg.Append("<circle cx=\"").Append(N(cx)).Append("\" cy=\"").Append(N(cy)).Append("\" r=\"").Append(N(r))
+            .Append("\" class=\"").Append(cssClass).Append("\"/>");
+        return this;
+    }
+
     /// <summary>A path (the data is ours, built from numbers).</summary>
     public SvgWriter Path(string data, string fill, string? stroke = null, double strokeWidth = 1, string? title = null, double opacity = 1)
     {

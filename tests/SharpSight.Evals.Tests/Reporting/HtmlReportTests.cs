@@ -173,9 +173,11 @@ public sealed class HtmlReportTests : IClassFixture<SampleResults>
         XElement context = _page.Descendants("div").First(d => Class(d).Contains("tokens") && !Class(d).Contains("chars"));
         XElement[] tokens = context.Elements("span").ToArray();
         Assert.Equal(["f5", "d6", "c3"], tokens.Select(t => t.Value));
-        // Activations 0, 2.5, 5 against the feature's max activation 5.
-        Assert.Equal(["rgba(230,85,13,0)", "rgba(230,85,13,0.5)", "rgba(230,85,13,1)"],
-            tokens.Select(t => t.Attribute("style")!.Value.Split(':')[1].TrimEnd(')') + ")"));
+        // Activations 0, 2.5, 5 against the feature's max activation 5: a token at zero is left plain (no shading, no tooltip).
+        Assert.Null(tokens[0].Attribute("style"));
+        Assert.Null(tokens[0].Attribute("title"));
+        Assert.Equal(["rgba(230,85,13,0.5)", "rgba(230,85,13,1)"],
+            tokens.Skip(1).Select(t => t.Attribute("style")!.Value.Split(':')[1].TrimEnd(')') + ")"));
         Assert.Equal(["d6: 2.500", "tok", "tok last"], new[] { tokens[1].Attribute("title")!.Value, tokens[1].Attribute("class")!.Value, tokens[2].Attribute("class")!.Value });
     }
 

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SharpSight.Evals.Dictionaries;
+
+/// <summary>The evaluations a dictionary can get.</summary>
+[Flags]
+public enum DictionaryEvaluations
+{
+    /// <summary>None.</summary>
+    None = 0,
+    /// <summary>SAEBench core: sparsity, reconstruction, downstream loss, feature density and geometry.</summary>
+    Core = 1,
+    /// <summary>Board-state metrics: feature-as-classifier coverage and board reconstruction (board-game models).</summary>
+    Board = 2,
+    /// <summary>SAEBench sparse probing.</summary>
+    Probing = 4,
+    /// <summary>All three.</summary>
+    All = Core | Board | Probing,
+}
+
+/// <summary>Parsing of evaluation lists.</summary>
+public static class DictionaryEvaluationNames
+{
+    /// <summary>Parses "core,board,probing" (any subset, any order; "all" for every one).</summary>
+    /// <exception cref="ArgumentException">An unknown name.</exception>
+    public static DictionaryEvaluations Parse(string text)
+    {
+        var chosen = DictionaryEvaluations.None;
+        foreach (string name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            chosen |= name.ToLowerInvariant() switch
+            {
+                "core" => DictionaryEvaluations.Core,
+                "board" => DictionaryEvaluations.Board,
+                "probing" or "sparse_probing" or "sparse-probing" => DictionaryEvaluations.Probing,
+                "all" => DictionaryEvaluations.All,
+                _ => throw new ArgumentException($"--evals: unknown evaluation '{name}' (known: core, board, probing, all)"),
+            };
+        return chosen == DictionaryEvaluations.None ? throw new ArgumentException($"--evals: no evaluation named in '{text}'") : chosen;
+    }
+}
+
+/// <summary>
+/// The headline numbers of one dictionary (or reference probe) across its result files, for the summary table the CLI
+/// prints. Read from the files, so a resumed evaluation reports what earlier runs wrote.
+/// </summary>
+/// <param name="Release">Group, e.g. "trained" or "random-init".</param>
+/// <param name="Id">Dictionary name.</param>
+/// <param name="L0">core: mean active features.</param>
+/// <param name="ExplainedVariance">core: fraction of variance explained.</param>
+/// <param name="LossRecovered">core: ce_loss_score.</param>
+/// <param name="Coverage">board: coverage.</param>
+/// <param name="Reconstruction">board: board reconstruction.</param>
+/// <param name="ProbeTop1">sparse probing: top-1 latent accuracy.</param>
+/// <param name="ProbeTop5">sparse probing: top-5 latent accuracy.</param>
+public sealed record DictionaryScores(string Release, string Id, double? L0, double? ExplainedVariance, double? LossRecovered,
+    double? Coverage, double? Reconstruction, double? ProbeTop1, double? ProbeTop5)
+{
+    /// <summary>The scores of one subject from the result files in <paramref name="resultsFolder"/> (missing ones are null).</summary>
+    public static DictionaryScores Read(string resultsFolder, ResultSubject subject)
+    {
+        JsonNode? Metrics(string evalType)
+        {
+            string path = EvalResultFile.PathFor(resultsFolder, evalType, subject);
+            if (!File.Exists(path)) return null;
+            try
+            {
+                return JsonNode.Parse(File.ReadAllText(path))?["eval_result_metrics"];
+            }
+            catch (JsonException error)
+            {
+                throw new ArgumentException($"{path}: not valid JSON ({error.Message})");
+            }
+        }
+        static double? Number(JsonNode? metrics, string category, string name) =>
+            metrics?[category]?[name] is JsonValue value && value.TryGetValue(out double number) ? number : null;
+        JsonNode? core = Metrics("core"), board = Metrics("board"), probing = Metrics("sparse_probing");
+        return new DictionaryScores(subject.Release, subject.Id,
+            Number(core, "sparsity", "l0"), Number(core, "reconstruction_quality", "explained_variance"), Number(core, "model_performance_preservation", "ce_loss_score"),
+            Number(board, "board", "coverage"), Number(board, "board", "board_reconstruction"),
+            Number(probing, "sae", "sae_top_1_test_accuracy"), Number(probing, "sae", "sae_top_5_test_accuracy"));
+    }
+
+    /// <summary>Writes the rows as an aligned table ("—" where an evaluation is missing).</summary>
+    public static void WriteTable(TextWriter output, IReadOnlyList<DictionaryScores> rows)
+    {
+        static string Cell(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+        output.WriteLine($"   {"group",-12} {"dictionary",-18} {"L0",7} {"FVE",6} {"loss rec.",9} {"coverage",8} {"board rec.",10} {"probe top-1",11} {"top-5",6}");
+        foreach (DictionaryScores row in rows)
+            output.WriteLine($"   {row.Release,-12} {row.Id,-18} {Cell(row.L0, "F1"),7} {Cell(row.ExplainedVariance, "F3"),6} {Cell(row.LossRecovered, "F3"),9} " +
+                $"{Cell(row.Coverage, "F3"),8} {Cell(row.Reconstruction, "F3"),10} {Cell(row.ProbeTop1, "F3"),11} {Cell(row.ProbeTop5, "F3"),6}");
+    }
+}
