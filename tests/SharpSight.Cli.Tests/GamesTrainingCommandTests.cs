@@ -33,10 +33,26 @@ public sealed class GamesTrainingCommandTests : CliHarness
         Assert.Contains("20 held-out random games", output);
         Assert.Contains("30 championship games", output);
 
-        (code, output, error) = Run("demo", "--model", folder, "--games", "20", "--championship-games", "10", "--probe-games", "20");
+        string[] demo = ["demo", "--model", folder, "--games", "20", "--championship-games", "10", "--probe-games", "20", "--edits", "5",
+            "--tokens", "4k", "--width", "64", "--board-games", "30", "--out", Path.Combine(Home, "demo")];
+        (code, output, error) = Run(demo);
         Assert.True(code == 0, error);
-        foreach (string line in new[] { "1. Play", "20 held-out random games", "10 championship games", "2. Probe", "blocks.3.hook_resid_post", "best: " })
+        foreach (string line in new[] { "1. Play", "20 held-out random games", "10 championship games", "2. Probe", "blocks.3.hook_resid_post", "best: ",
+            "3. Edit", "4. Dictionaries: 7 architectures", "training (random-init model)", "linear-probe", "5. Report" })
             Assert.Contains(line, output);
+        string report = Path.Combine(Home, "demo", "report.html");
+        Assert.Contains($"report: {report}", output);
+        Assert.Contains("Sparsity–fidelity frontier", File.ReadAllText(report));
+        // Seven dictionaries on each model per evaluation, and the linear-probe reference row of the board metrics.
+        foreach ((string evalType, int files) in new[] { ("core", 14), ("board", 15), ("sparse_probing", 14) })
+            Assert.Equal(files, Directory.GetFiles(Path.Combine(Home, "demo", "results", evalType), "*_eval_results.json", SearchOption.AllDirectories).Length);
+
+        // A second run finds every stage finished: it prints their records again and does no work.
+        (code, string again, error) = Run(demo);
+        Assert.True(code == 0, error);
+        Assert.Contains("stages finished earlier", again);
+        Assert.DoesNotContain("training (", again.Split("4. Dictionaries")[0]);
+        Assert.Contains("10 championship games", again);
     }
 
     [Theory]

@@ -33,6 +33,32 @@ public sealed class SaeCommandTests : CliHarness
         (code, _, error) = Run(["sae", "eval", "--sae", folder, "--hook", "blocks.1.mlp.hook_post", "--tokens", "2k"]);
         Assert.Equal(1, code);
         Assert.Contains("cfg.json: d_in 256 does not match blocks.1.mlp.hook_post, of size 1024", error);
+
+        // --evals files SAEBench-schema results for each dictionary (and the board's linear-probe row); report draws them.
+        string results = Path.Combine(Home, "results");
+        string[] evaluate = ["sae", "eval", "--sae", folder, "--evals", "core,board,probing", "--games", "40", "--out", results];
+        (code, output, error) = Run(evaluate);
+        Assert.True(code == 0, error);
+        Assert.Matches(@"sae\s+topk-128\s+8\.0\s+0\.\d{3}", output);
+        Assert.Matches(@"sae\s+linear-probe\s+—\s+—\s+—\s+0\.\d{3}\s+0\.\d{3}", output);
+        foreach (string evalType in new[] { "core", "board", "sparse_probing" })
+        {
+            var result = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(results, evalType, "sae", "topk-128_eval_results.json")))!;
+            Assert.Equal(evalType, (string?)result["eval_type_id"]);
+            Assert.Equal("topk", (string?)result["sae_cfg_dict"]!["training_method"]);
+            Assert.Equal("blocks.1.hook_resid_post", (string?)result["eval_config"]!["hook_name"]);
+        }
+        DateTime written = File.GetLastWriteTimeUtc(Path.Combine(results, "core", "sae", "topk-128_eval_results.json"));
+        (code, _, error) = Run(evaluate);   // finished results are not computed again
+        Assert.True(code == 0, error);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(results, "core", "sae", "topk-128_eval_results.json")));
+        (code, output, error) = Run(["report", "--results", results, "--out", Path.Combine(Home, "report.html")]);
+        Assert.True(code == 0, error);
+        Assert.Contains("topk-128", File.ReadAllText(Path.Combine(Home, "report.html")));
+        (code, _, error) = Run(["sae", "eval", "--sae", folder, "--evals", "core,sparsity", "--out", results]);
+        Assert.Equal(1, code);
+        Assert.Contains("unknown evaluation 'sparsity'", error);
+
         File.WriteAllText(Path.Combine(folder, "topk-128", "cfg.json"), "{ \"d_in\": 256, \"d_sae\": ");
         (code, _, error) = Run(["sae", "eval", "--sae", Path.Combine(folder, "topk-128")]);
         Assert.Equal(1, code);
@@ -66,6 +92,8 @@ public sealed class SaeCommandTests : CliHarness
     [InlineData(new[] { "sae", "train", "--hook", "blocks.9.hook_resid_post", "--out", "/tmp/x" }, "no hook point named 'blocks.9.hook_resid_post'")]
     [InlineData(new[] { "sae", "train", "--hook", "blocks.1.hook_resid_post", "--tokens", "lots", "--out", "/tmp/x" }, "--tokens is 'lots'")]
     [InlineData(new[] { "sae", "sweep", "--config", "/no/such/sweep.json", "--out", "/tmp/x" }, "/no/such/sweep.json: not found")]
+    [InlineData(new[] { "report", "--results", "/no/such/results" }, "/no/such/results: results folder not found")]
+    [InlineData(new[] { "sae", "eval", "--sae", "/no/such/run", "--evals", "core" }, "--evals writes result files: give --out DIR")]
     public void Bad_input_gives_one_line(string[] args, string expected)
     {
         var (code, _, error) = Run(args);

@@ -5,6 +5,8 @@ using SharpSight.Dictionaries.Activations;
 using SharpSight.Dictionaries.Evaluation;
 using SharpSight.Dictionaries.Formats;
 using SharpSight.Dictionaries.Training;
+using SharpSight.Evals.Dictionaries;
+using SharpSight.Games.Othello;
 using SharpSight.Games.Laboratory;
 using SharpSight.Games.Training;
 using SharpSight.Models.Loading;
@@ -149,9 +151,25 @@ internal static class SaeCommand
         var data = new Option<string?>("--data") { Description = "Token source file; default: seeded random games" };
         var source = new Option<string?>("--source") { Description = "othello, chess, text, jsonl or parquet (default: from the model and the file)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random games (training used --seed 0 unless told)", DefaultValueFactory = _ => HeldOutSeedOffset };
-        var command = new Command("eval", "Score saved dictionaries on a model's activations: L0, fraction of variance explained, MSE") { sae, model, hook, tokens, data, source, seed };
+        var evals = new Option<string?>("--evals") { Description = "SAEBench-style evaluations to run and file: core, board, probing (any of them, comma-separated; needs --out)" };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Results folder: one SAEBench-schema JSON per dictionary per evaluation (sharpsight report reads it)" };
+        var games = new Option<int>("--games") { Description = "Othello: games in each of the board metrics' training and test sets (also sampled by probing; core reads the test games)", DefaultValueFactory = _ => 1000 };
+        var probeData = new Option<string?>("--probe-data") { Description = "Text models: a labelled JSONL file (fields text, label) for sparse probing" };
+        var release = new Option<string?>("--release") { Description = "Group the results are filed under (default: the folder's name)" };
+        var command = new Command("eval", "Score saved dictionaries: L0 and variance explained on held-out activations, or with --evals the core, board and sparse-probing evaluations filed as SAEBench JSON")
+        {
+            sae, model, hook, tokens, data, source, seed, evals, outDir, games, probeData, release,
+        };
         CommandRunner.SetBody(command, (parsed, output) =>
         {
+            if (parsed.GetValue(evals) is not null || parsed.GetValue(outDir) is not null)
+            {
+                EvaluateToFiles(output, parsed.GetValue(sae)!.FullName, parsed.GetValue(model), parsed.GetValue(hook), parsed.GetValue(evals) ?? "core,board,probing",
+                    parsed.GetValue(outDir)?.FullName ?? throw new ArgumentException("--evals writes result files: give --out DIR"),
+                    parsed.GetValue(games), parsed.GetValue(seed), parsed.GetValue(data), parsed.GetValue(source), SweepFile.ParseTokens(parsed.GetValue(tokens)!, "--tokens"),
+                    parsed.GetValue(probeData), parsed.GetValue(release));
+                return;
+            }
             string root = parsed.GetValue(sae)!.FullName;
             List<string> folders = File.Exists(Path.Combine(root, "cfg.json")) ? [root]
                 : Directory.Exists(root) ? [.. Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "cfg.json"))).Order(StringComparer.Ordinal)]
@@ -174,6 +192,46 @@ internal static class SaeCommand
             }
         });
         return command;
+    }
+
+    // sae eval --evals: the SAEBench-style evaluations of every dictionary of a folder, one result file each.
+    private static void EvaluateToFiles(TextWriter output, string root, string? modelOption, string? hookOption, string evalNames, string resultsFolder,
+        int games, ulong seed, string? data, string? sourceKind, long tokens, string? probeData, string? releaseOption)
+    {
+        DictionaryEvaluations chosen = DictionaryEvaluationNames.Parse(evalNames);
+        if (games < 5) throw new ArgumentException($"--games must be at least 5, got {games}");
+        if (!Directory.Exists(root)) throw new ArgumentException($"{root}: not found");
+        string firstConfig = File.Exists(Path.Combine(root, SaeLensFolder.ConfigFile)) ? Path.Combine(root, SaeLensFolder.ConfigFile)
+            : Directory.GetDirectories(root).Order(StringComparer.Ordinal).Select(d => Path.Combine(d, SaeLensFolder.ConfigFile)).FirstOrDefault(File.Exists)
+              ?? throw new ArgumentException($"{root}: no cfg.json in it or in its subfolders");
+        string hookName = hookOption ?? EvalResultFile.ConfigOf(Path.GetDirectoryName(firstConfig)!)["metadata"]?["hook_name"]?.GetValue<string>()
+            ?? throw new ArgumentException($"{firstConfig}: no hook_name; give --hook");
+        var file = new SweepFile(modelOption, hookName, data, sourceKind, tokens, 4096, seed, []);
+        (string modelFolder, string kind) = ModelAndKind(file);
+        using TransformerModel model = LoadModel(modelFolder, kind);
+        IEvaluationData evaluationData = kind == "othello"
+            ? new OthelloEvaluationData([.. OthelloRandomGames.Generate(games, seed)], [.. OthelloRandomGames.Generate(games, seed + 1)])
+            : new TextEvaluationData(FullWindows(OpenSource(kind, file, model, modelFolder), tokens), data ?? kind, probeData,
+                probeData is null ? null : TokenizerLoader.Load(modelFolder));
+        string release = releaseOption ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(File.Exists(Path.Combine(root, SaeLensFolder.ConfigFile)) ? Path.GetDirectoryName(root)! : root)));
+        var evaluator = new DictionaryEvaluator(hookName, evaluationData, resultsFolder, new Progress<string>(m => output.WriteLine($"  … {m}")));
+        output.WriteLine($"evaluating the dictionaries of {root} on {hookName} of {modelFolder} ({evalNames})");
+        var rows = evaluator.EvaluateFolder(model, root, release, chosen).ToList();
+        if (chosen.HasFlag(DictionaryEvaluations.Board)) rows.Add(evaluator.EvaluateBoardProbe(model, release));
+        DictionaryScores.WriteTable(output, rows);
+        output.WriteLine($"results in {resultsFolder}; sharpsight report --results {resultsFolder} --out report.html draws them");
+    }
+
+    // Token windows of a source with every position real (the core metrics' cross-entropy scores each one), up to about `tokens`.
+    private static List<long[]> FullWindows(ITokenSource source, long tokens)
+    {
+        var windows = new List<long[]>();
+        var ids = new long[source.ContextLength];
+        var real = new bool[source.ContextLength];
+        using ITokenWindowReader reader = source.Open();
+        while ((long)windows.Count * source.ContextLength < tokens && reader.Read(ids, real))
+            if (Array.TrueForAll(real, r => r)) windows.Add((long[])ids.Clone());
+        return windows;
     }
 
     // Every folder's dictionary, read as a Python user's files would be (all disposed if one fails to read).

@@ -25,6 +25,7 @@ namespace SharpSight.Cli.Demo;
 internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, bool live)
 {
     private const string Trained = "trained", RandomInit = "random-init";
+    private const int NormalizationBatches = 20;   // batches the sweep reads to set the input scale (dictionary_learning's √E‖x‖²)
     private readonly DemoStages _stages = new(settings.OutFolder, output);
 
     /// <summary>Runs (or resumes) every stage; returns the report's path.</summary>
@@ -135,7 +136,9 @@ internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, boo
 
     private ActivationStoreOptions StoreOptions(int? dIn) => new()
     {
-        Hook = settings.Hook, DIn = dIn, BatchSize = settings.BatchSize, Seed = settings.Seed, MaxActivations = (long)settings.Steps * settings.BatchSize,
+        Hook = settings.Hook, DIn = dIn, BatchSize = settings.BatchSize, Seed = settings.Seed,
+        // The sweep also reads its first batches to set the input scale: a very short run needs those cached too.
+        MaxActivations = (long)Math.Max(settings.Steps, NormalizationBatches) * settings.BatchSize,
     };
 
     // The training activations of one model, cached on disk: a resumed sweep reads exactly the batches it would have.
@@ -168,6 +171,7 @@ internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, boo
             Entries = [.. settings.Dictionaries().Select(d => d.ToEntry(dIn, metadata))],
             Steps = settings.Steps,
             BatchSize = settings.BatchSize,
+            NormalizationBatches = NormalizationBatches,
             CheckpointEvery = Math.Max(20, settings.Steps / 10),
             LogEvery = Math.Max(1, settings.Steps / 100),
             DataDescription = $"{identity} {settings.Hook} {cache.Index.Source}",
