@@ -27,13 +27,13 @@ internal sealed record DemoSettings
     public string Hook { get; init; } = "blocks.3.hook_resid_post";
 
     /// <summary>Features per dictionary.</summary>
-    public int Width { get; init; } = 2048;
+    public int Width { get; init; } = 1024;
 
     /// <summary>k of the TopK family; the L0 the other methods are set up to land near.</summary>
     public int K { get; init; } = 32;
 
     /// <summary>Activations each dictionary trains on.</summary>
-    public long Tokens { get; init; } = 400_000;
+    public long Tokens { get; init; } = 800_000;
 
     /// <summary>Activations per training step.</summary>
     public int BatchSize { get; init; } = 1024;
@@ -49,7 +49,8 @@ internal sealed record DemoSettings
 
     /// <summary>
     /// The sweep, one dictionary per architecture: the TopK family at k, JumpReLU aiming at L0 = k, and the L1 methods at
-    /// coefficients that land near that L0 on the laboratory model (docs/dictionaries.md). Every method decays its
+    /// coefficients that land near L0 30–50 at blocks.3 of the laboratory model in a run of this length (measured: a
+    /// sweep with these settings gives held-out L0 49 / 29 / 31 for ReLU / Gated / p-anneal). Every method decays its
     /// learning rate over the last fifth, which helps short runs most; BatchTopK-family thresholds are learned from a quarter
     /// of the run on (dictionary_learning's step 1,000 would leave a short run without one).
     /// </summary>
@@ -64,13 +65,13 @@ internal sealed record DemoSettings
             }, Width, K, null);
         return
         [
-            Spec("relu", TrainingMethod.April, l1: 0.08),
+            Spec("relu", TrainingMethod.April, l1: 0.15),
             Spec($"topk-k{K}", TrainingMethod.TopK, lr: 2e-3),
             Spec($"batchtopk-k{K}", TrainingMethod.BatchTopK, lr: 2e-3),
             Spec($"matryoshka-k{K}", TrainingMethod.Matryoshka, lr: 2e-3),
             Spec($"jumprelu-l0-{K}", TrainingMethod.JumpRelu, lr: 1e-3, targetL0: K),
-            Spec("gated", TrainingMethod.Gated, lr: 1e-3, l1: 0.13),
-            Spec("p-anneal", TrainingMethod.PAnneal, l1: 0.07),
+            Spec("gated", TrainingMethod.Gated, lr: 1e-3, l1: 0.25),
+            Spec("p-anneal", TrainingMethod.PAnneal, l1: 0.12),
         ];
     }
 }

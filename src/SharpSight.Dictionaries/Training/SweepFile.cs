@@ -43,12 +43,12 @@ public sealed record DictionarySpec(string Name, DictionaryTrainingOptions Optio
 /// </code>
 /// Dictionary fields: name, arch (standard, april, topk, batchtopk, matryoshka, jumprelu, gated, p-anneal), width, k, l1
 /// (the sparsity coefficient λ), lr, target_l0, jumprelu_sparsity (l0-target, step, tanh), bandwidth, p_end, groups,
-/// warmup_steps, sparsity_warmup_steps, resample_every, dead_after_tokens, seed.
+/// warmup_steps, sparsity_warmup_steps, decay_start, threshold_start, resample_every, dead_after_tokens, seed.
 /// </summary>
 public sealed record SweepFile(string? Model, string Hook, string? Data, string? Source, long Tokens, int BatchSize, ulong Seed, IReadOnlyList<DictionarySpec> Dictionaries)
 {
     private static readonly string[] DictionaryFields =
-        ["name", "arch", "width", "k", "l1", "lr", "target_l0", "jumprelu_sparsity", "bandwidth", "p_end", "groups", "warmup_steps", "sparsity_warmup_steps", "decay_start", "resample_every", "dead_after_tokens", "seed"];
+        ["name", "arch", "width", "k", "l1", "lr", "target_l0", "jumprelu_sparsity", "bandwidth", "p_end", "groups", "warmup_steps", "sparsity_warmup_steps", "decay_start", "threshold_start", "resample_every", "dead_after_tokens", "seed"];
 
     /// <summary>Reads and checks a sweep file.</summary>
     /// <exception cref="ArgumentException">A missing or bad field, named with the file and the dictionary.</exception>
@@ -100,6 +100,7 @@ public sealed record SweepFile(string? Model, string Hook, string? Data, string?
                 WarmupSteps = f.Int("warmup_steps"),
                 SparsityWarmupSteps = f.Int("sparsity_warmup_steps"),
                 DecayStartStep = f.Int("decay_start"),
+                ThresholdStartStep = f.Int("threshold_start") ?? 1000,
                 ResampleEvery = f.Int("resample_every") ?? 0,
                 DeadAfterTokens = f.Long("dead_after_tokens") ?? 10_000_000,
                 Seed = (ulong)(f.Int("seed") ?? (int)seed),

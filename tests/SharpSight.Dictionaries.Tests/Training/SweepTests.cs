@@ -124,7 +124,7 @@ public sealed class SweepTests : IDisposable
             { "hook": "blocks.3.hook_resid_post", "tokens": "1.5M", "batch_size": 2048, "seed": 4,
               "dictionaries": [ { "name": "a", "arch": "topk", "width": 1024, "k": 16 },
                                 { "arch": "jumprelu", "width": 512, "jumprelu_sparsity": "tanh", "l1": 0.5 },
-                                { "name": "m", "arch": "matryoshka", "width": 1024, "k": 16, "decay_start": 600 } ] }
+                                { "name": "m", "arch": "matryoshka", "width": 1024, "k": 16, "decay_start": 600, "threshold_start": 150 } ] }
             """);
         SweepFile file = SweepFile.Load(path);
         Assert.Equal(1_500_000, file.Tokens);
@@ -134,6 +134,8 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(JumpReluSparsity.Tanh, file.Dictionaries[1].Options.JumpReluSparsity);
         Assert.Equal(0.5, file.Dictionaries[1].Options.Coefficient);
         Assert.Equal(600, file.Dictionaries[2].Options.DecayStartStep);
+        Assert.Equal(150, file.Dictionaries[2].Options.ThresholdStartStep);
+        Assert.Equal(1000, file.Dictionaries[0].Options.ThresholdStartStep);
         SweepEntry matryoshka = file.Dictionaries[2].ToEntry(256, new DictionaryMetadata());
         Assert.Equal([64, 64, 128, 256, 512], matryoshka.Config.MatryoshkaGroups);
 
