@@ -36,6 +36,27 @@ public class InvariantTests
 
     [Theory]
     [MemberData(nameof(TestConfigs.Names), MemberType = typeof(TestConfigs))]
+    public void Running_on_from_a_block_output_gives_the_full_forward_logits(string configName)
+    {
+        using var folder = new TempFolder();
+        using TransformerModel model = Load(configName, folder);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor ids = CheckpointFolder.Ids(TestConfigs.Sequence).unsqueeze(0);
+        string hook = "blocks.0.hook_resid_post";
+        (Tensor logits, var cache) = SharpSight.Models.Hooks.ActivationCache.Run(model, ids, include: name => name == hook);
+        using (cache)
+        {
+            Tensor resumed = model.ForwardFromResidual(0, cache[hook]);
+            Assert.True(logits.allclose(resumed, rtol: 1e-5, atol: 1e-5), $"max difference {(logits - resumed).abs().max().item<float>()}");
+        }
+        Tensor last = model.ForwardFromResidual(model.Config.Layers - 1, zeros(1, 3, model.Config.DModel));   // only the head is left
+        Assert.Equal([1L, 3, model.Config.VocabSize], last.shape);
+        Assert.Contains("is not a block", Assert.Throws<ArgumentException>(() => model.ForwardFromResidual(model.Config.Layers, zeros(1, 3, model.Config.DModel))).Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestConfigs.Names), MemberType = typeof(TestConfigs))]
     public void Left_padded_batch_equals_single_runs(string configName)
     {
         using var folder = new TempFolder();

@@ -23,7 +23,7 @@ internal static class DemoCommand
         var editCases = new Option<int>("--edits") { Description = "Positions whose board is edited in the residual stream", DefaultValueFactory = _ => 200 };
         var hook = new Option<string>("--hook") { Description = "Hook point the dictionaries read", DefaultValueFactory = _ => "blocks.3.hook_resid_post" };
         var width = new Option<int>("--width") { Description = "Features per dictionary", DefaultValueFactory = _ => 1024 };
-        var tokens = new Option<string>("--tokens") { Description = "Activations each dictionary trains on (800k, 2M)", DefaultValueFactory = _ => "800k" };
+        var tokens = new Option<string>("--tokens") { Description = "Activations each dictionary trains on (1.2M, 2M)", DefaultValueFactory = _ => "1.2M" };
         var boardGames = new Option<int>("--board-games") { Description = "Games in each of the board metrics' training and test sets", DefaultValueFactory = _ => 1000 };
         var command = new Command("demo", "The Othello laboratory end to end: play, probes, edits, dictionaries of every architecture, their evaluations and an HTML report")
         {

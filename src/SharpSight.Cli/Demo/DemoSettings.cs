@@ -33,7 +33,7 @@ internal sealed record DemoSettings
     public int K { get; init; } = 32;
 
     /// <summary>Activations each dictionary trains on.</summary>
-    public long Tokens { get; init; } = 800_000;
+    public long Tokens { get; init; } = 1_200_000;
 
     /// <summary>Activations per training step.</summary>
     public int BatchSize { get; init; } = 1024;

@@ -116,12 +116,40 @@ public sealed class TransformerModel : nn.Module
         (Tensor? cos, Tensor? sin) = _rotary is null ? (null, null) : _rotary.Tables(positions, x.dtype);
         using var context = new AttentionContext(length, total, mask, cos, sin, cache, ids.device);
         foreach (TransformerBlock block in _blocks) x = block.Forward(x, context);
+        Tensor logits = Head(x);
+        return (inputIds.dim() == 1 ? logits.squeeze(0) : logits).MoveToOuterDisposeScope();
+    }
 
+    /// <summary>
+    /// Logits [batch, pos, vocab] from a residual stream [batch, pos, d_model] as it leaves block <paramref name="layer"/>
+    /// (the value of blocks.LAYER.hook_resid_post), running only the blocks after it and the head: what
+    /// <see cref="Forward(Tensor, Tensor?, KeyValueCache?)"/> computes from that point for unpadded sequences without a
+    /// cache. Hook points after it fire as usual. For evaluations that rerun the model many times with only that
+    /// activation changed (a dictionary spliced in, an ablation), it skips the blocks before it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer is not a block of this model, or the residual is not [batch, pos, d_model].</exception>
+    public Tensor ForwardFromResidual(int layer, Tensor residual)
+    {
+        if (layer < 0 || layer >= _blocks.Count) throw new ArgumentException($"layer {layer} is not a block of this {_blocks.Count}-block model");
+        if (residual.dim() != 3 || residual.shape[2] != Config.DModel)
+            throw new ArgumentException($"the residual must be [batch, pos, {Config.DModel}], got [{string.Join(", ", residual.shape)}]");
+        using var scope = NewDisposeScope();
+        long length = residual.shape[1];
+        Tensor positions = arange(0, length, device: residual.device).unsqueeze(0);
+        (Tensor? cos, Tensor? sin) = _rotary is null ? (null, null) : _rotary.Tables(positions, residual.dtype);
+        using var context = new AttentionContext(length, length, null, cos, sin, null, residual.device);
+        Tensor x = residual;
+        for (int next = layer + 1; next < _blocks.Count; next++) x = _blocks[next].Forward(x, context);
+        return Head(x).MoveToOuterDisposeScope();
+    }
+
+    // Final norm, unembedding and softcap, with their hook points.
+    private Tensor Head(Tensor x)
+    {
         x = _hookLnFinal.Run(_lnFinal.Forward(x));
         Tensor logits = nn.functional.linear(x, UnembedWeight);
         if (Config.FinalLogitSoftcap is { } cap) logits = (logits / cap).tanh() * cap;
-        logits = _hookLogits.Run(logits);
-        return (inputIds.dim() == 1 ? logits.squeeze(0) : logits).MoveToOuterDisposeScope();
+        return _hookLogits.Run(logits);
     }
 
     /// <summary>A cache sized for this model, for incremental decoding with <see cref="Forward(Tensor, Tensor?, KeyValueCache?)"/>.</summary>
