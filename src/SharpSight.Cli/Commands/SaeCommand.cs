@@ -217,7 +217,8 @@ internal static class SaeCommand
         var evaluator = new DictionaryEvaluator(hookName, evaluationData, resultsFolder, new Progress<string>(m => output.WriteLine($"  … {m}")));
         output.WriteLine($"evaluating the dictionaries of {root} on {hookName} of {modelFolder} ({evalNames})");
         var rows = evaluator.EvaluateFolder(model, root, release, chosen).ToList();
-        if (chosen.HasFlag(DictionaryEvaluations.Board)) rows.Add(evaluator.EvaluateBoardProbe(model, release));
+        string? modelName = EvalResultFile.ConfigOf(Path.GetDirectoryName(firstConfig)!)["metadata"]?["model_name"]?.GetValue<string>();
+        if (chosen.HasFlag(DictionaryEvaluations.Board)) rows.Add(evaluator.EvaluateBoardProbe(model, release, modelName));
         DictionaryScores.WriteTable(output, rows);
         output.WriteLine($"results in {resultsFolder}; sharpsight report --results {resultsFolder} --out report.html draws them");
     }

@@ -163,7 +163,7 @@ internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, boo
         int dIn = cache.Index.DIn;
         var metadata = new DictionaryMetadata
         {
-            ModelName = group == Trained ? "othello-lab" : "othello-lab-random-init", HookName = settings.Hook,
+            ModelName = ModelName(group), HookName = settings.Hook,
             ContextSize = OthelloGame.MaxMoves, PrependBos = false, DatasetPath = TrainingSource().Description,
         };
         var plan = new SweepPlan
@@ -183,6 +183,10 @@ internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, boo
         foreach (SparseDictionary dictionary in dictionaries!.Values) dictionary.Dispose();
         w.WriteLine(Invariant($"   trained in {clock.Elapsed.TotalSeconds:F0} s: {SweepFolder(group)}"));
     }
+
+    // The name dictionaries and results give the model: the folder's name, with a suffix for the random-init control.
+    private string ModelName(string group) =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.ModelFolder ?? Path.Combine(settings.OutFolder, "model-small"))) + (group == RandomInit ? "-random-init" : "");
 
     private static IEnumerable<Tensor> Batches(ActivationStore store)
     {
@@ -204,7 +208,7 @@ internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, boo
             rows.AddRange(evaluator.EvaluateFolder(model, SweepFolder(group), group, DictionaryEvaluations.All));
             w.WriteLine(Invariant($"   {group}: evaluated in {clock.Elapsed.TotalSeconds:F0} s"));
         }
-        rows.Add(evaluator.EvaluateBoardProbe(trained, Trained));
+        rows.Add(evaluator.EvaluateBoardProbe(trained, Trained, ModelName(Trained)));
         DictionaryScores.WriteTable(w, rows);
     }
 

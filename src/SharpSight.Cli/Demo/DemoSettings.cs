@@ -49,10 +49,10 @@ internal sealed record DemoSettings
 
     /// <summary>
     /// The sweep, one dictionary per architecture: the TopK family at k, JumpReLU aiming at L0 = k, and the L1 methods at
-    /// coefficients that land near L0 30–50 at blocks.3 of the laboratory model in a run of this length (measured: a
-    /// sweep with these settings gives held-out L0 49 / 29 / 31 for ReLU / Gated / p-anneal). Every method decays its
-    /// learning rate over the last fifth, which helps short runs most; BatchTopK-family thresholds are learned from a quarter
-    /// of the run on (dictionary_learning's step 1,000 would leave a short run without one).
+    /// coefficients that land near L0 30–40 at blocks.3 of the laboratory model in a run of this length (measured with the
+    /// defaults: held-out L0 42 / 27 / 26 for ReLU / Gated / p-anneal). Every method decays its learning rate over the last
+    /// fifth, which helps short runs most; BatchTopK-family thresholds are learned from a quarter of the run on
+    /// (dictionary_learning's step 1,000 would leave a short run without one).
     /// </summary>
     public IReadOnlyList<DictionarySpec> Dictionaries()
     {

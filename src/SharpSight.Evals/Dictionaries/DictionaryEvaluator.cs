@@ -69,12 +69,16 @@ public sealed class DictionaryEvaluator(string hook, IEvaluationData data, strin
         return [.. items.Select(i => DictionaryScores.Read(resultsFolder, i.Subject))];
     }
 
-    /// <summary>The linear-probe reference row of the board metrics, filed as "linear-probe" of <paramref name="release"/>.</summary>
-    public DictionaryScores EvaluateBoardProbe(TransformerModel model, string release)
+    /// <summary>
+    /// The linear-probe reference row of the board metrics, filed as "linear-probe" of <paramref name="release"/>
+    /// (<paramref name="modelName"/> names the model in its eval_config, as a dictionary's cfg.json does).
+    /// </summary>
+    public DictionaryScores EvaluateBoardProbe(TransformerModel model, string release, string? modelName = null)
     {
         var subject = new ResultSubject("linear-probe", release, new JsonObject
         {
             ["architecture"] = "linear_probe", ["d_in"] = model.Hooks[hook].Shape.Dims[^1].Size, ["hook_name"] = hook,
+            ["metadata"] = new JsonObject { ["model_name"] = modelName, ["hook_name"] = hook },
         });
         if (!File.Exists(EvalResultFile.PathFor(resultsFolder, "board", subject)))
         {

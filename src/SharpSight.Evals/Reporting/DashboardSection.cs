@@ -10,6 +10,12 @@ namespace SharpSight.Evals.Reporting;
 /// </summary>
 internal static class DashboardSection
 {
+    /// <summary>Features shown per dictionary (the best-matching ones come first in the files).</summary>
+    public const int MaxFeatures = 6;
+
+    /// <summary>Top-activating contexts shown per feature.</summary>
+    public const int MaxContexts = 4;
+
     public static void Write(StringBuilder html, ResultSet results)
     {
         var withDashboards = results.Dictionaries
@@ -24,9 +30,12 @@ internal static class DashboardSection
         }
         foreach ((DictionaryResults dictionary, JsonObject[] features) in withDashboards)
         {
+            // A page of 14 dictionaries × 12 features × 8 boards runs to megabytes; the files keep every dashboard.
+            int shown = Math.Min(features.Length, MaxFeatures);
             html.Append("<details class=\"dictionary\"><summary>").Append(Html.Escape(dictionary.Name)).Append(" (")
-                .Append(Html.Escape(Html.GroupName(dictionary.Group))).Append("): ").Append(features.Length).Append(" features</summary>");
-            foreach (JsonObject feature in features) WriteFeature(html, feature);
+                .Append(Html.Escape(Html.GroupName(dictionary.Group))).Append("): ").Append(shown).Append(" features")
+                .Append(shown < features.Length ? $" of {features.Length} (all are in the board result file)" : "").Append("</summary>");
+            foreach (JsonObject feature in features.Take(MaxFeatures)) WriteFeature(html, feature);
             html.Append("</details>");
         }
         html.Append("</section>");
@@ -50,7 +59,7 @@ internal static class DashboardSection
         double scale = JsonRead.Number(feature["max_activation"]) is { } max && max > 0 ? max
             : contexts.SelectMany(c => JsonRead.Numbers(c["activations"]) ?? []).OfType<double>().Select(Math.Abs).DefaultIfEmpty(0).Max();
         html.Append("<div class=\"contexts\">");
-        foreach (JsonObject context in contexts) WriteContext(html, context, scale, bestProperty);
+        foreach (JsonObject context in contexts.Take(MaxContexts)) WriteContext(html, context, scale, bestProperty);
         html.Append("</div></div></div>");
     }
 

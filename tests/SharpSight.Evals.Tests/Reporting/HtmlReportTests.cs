@@ -332,3 +332,28 @@ public sealed class HtmlReportTests : IClassFixture<SampleResults>
         return XDocument.Load(reader);
     }
 }
+
+public sealed class DashboardLimitTests
+{
+    [Fact]
+    public void A_long_dashboard_list_is_cut_to_the_first_features_and_contexts_with_a_note()
+    {
+        using var sample = new SampleResults();
+        string context = $$"""{"game": 1, "position": 3, "value": 2.0, "tokens": ["f5", "d6", "c3", "d3"], "activations": [0, 0, 1, 2], "board": "{{SampleResults.BoardB}}", "to_move": "black", "legal": []}""";
+        string feature(int index) => $$"""
+            {"feature": {{index}}, "density": 0.01, "max_activation": 2.0, "best_property": "mine d3", "best_group": "mine", "best_f1": 0.5,
+             "best_threshold": 0.1, "histogram": {"edges": [0, 1, 2], "counts": [1, 1]}, "contexts": [{{string.Join(", ", Enumerable.Repeat(context, 7))}}]}
+            """;
+        sample.Write("board/wide/many_eval_results.json", SampleResults.Result("board", "wide", "many", "topk", 64,
+            """{"board": {"coverage": 0.5, "board_reconstruction": 0.4}}""", "[]",
+            $$"""{"feature_dashboards": [{{string.Join(", ", Enumerable.Range(100, 9).Select(feature))}}]}""", game: "othello"));
+
+        string html = SharpSight.Evals.Reporting.HtmlReport.Build(sample.Folder);
+        string block = html[html.IndexOf("<summary>many (", StringComparison.Ordinal)..];
+        block = block[..block.IndexOf("</details>", StringComparison.Ordinal)];
+        Assert.Contains("6 features of 9 (all are in the board result file)", block);
+        Assert.Contains("feature 105", block);
+        Assert.DoesNotContain("feature 106", block);
+        Assert.Equal(6 * 4, System.Text.RegularExpressions.Regex.Matches(block, "class=\"board\"").Count);
+    }
+}
