@@ -55,6 +55,12 @@ public sealed class SaeCommandTests : CliHarness
         (code, output, error) = Run(["report", "--results", results, "--out", Path.Combine(Home, "report.html")]);
         Assert.True(code == 0, error);
         Assert.Contains("topk-128", File.ReadAllText(Path.Combine(Home, "report.html")));
+        string damaged = Path.Combine(results, "core", "sae", "topk-128_eval_results.json");
+        File.WriteAllText(damaged, "{ \"eval_type_id\": ");
+        (code, _, error) = Run(["report", "--results", results, "--out", Path.Combine(Home, "report.html")]);
+        Assert.Equal(1, code);
+        Assert.Contains($"{damaged}: malformed JSON", error);
+        Assert.Single(error.Trim().Split('\n'));
         (code, _, error) = Run(["sae", "eval", "--sae", folder, "--evals", "core,sparsity", "--out", results]);
         Assert.Equal(1, code);
         Assert.Contains("unknown evaluation 'sparsity'", error);

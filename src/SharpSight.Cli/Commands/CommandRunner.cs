@@ -17,7 +17,7 @@ internal static class CommandRunner
                 body(parsed, output);
                 return 0;
             }
-            catch (Exception failure) when (failure is ModelLoadException or TensorFileException or TokenizerException or SharpSight.Tracing.Graph.GraphException or SharpSight.Games.GameRecordException or SharpSight.Dictionaries.Formats.DictionaryFormatException or ArgumentException
+            catch (Exception failure) when (failure is ModelLoadException or TensorFileException or TokenizerException or SharpSight.Tracing.Graph.GraphException or SharpSight.Games.GameRecordException or SharpSight.Dictionaries.Formats.DictionaryFormatException or SharpSight.Evals.Reporting.ResultFileException or ArgumentException
                 or KeyNotFoundException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
             {
                 error.WriteLine($"error: {OneLine(failure.Message)}");

@@ -5,6 +5,7 @@ using SharpSight.Dictionaries.Activations;
 using SharpSight.Dictionaries.Evaluation;
 using SharpSight.Dictionaries.Formats;
 using SharpSight.Dictionaries.Training;
+using System.Text.Json.Nodes;
 using SharpSight.Evals.Dictionaries;
 using SharpSight.Games.Othello;
 using SharpSight.Games.Laboratory;
@@ -204,20 +205,20 @@ internal static class SaeCommand
         string firstConfig = File.Exists(Path.Combine(root, SaeLensFolder.ConfigFile)) ? Path.Combine(root, SaeLensFolder.ConfigFile)
             : Directory.GetDirectories(root).Order(StringComparer.Ordinal).Select(d => Path.Combine(d, SaeLensFolder.ConfigFile)).FirstOrDefault(File.Exists)
               ?? throw new ArgumentException($"{root}: no cfg.json in it or in its subfolders");
-        string hookName = hookOption ?? EvalResultFile.ConfigOf(Path.GetDirectoryName(firstConfig)!)["metadata"]?["hook_name"]?.GetValue<string>()
-            ?? throw new ArgumentException($"{firstConfig}: no hook_name; give --hook");
+        JsonNode? metadata = EvalResultFile.ConfigOf(Path.GetDirectoryName(firstConfig)!)["metadata"];
+        string hookName = hookOption ?? metadata?["hook_name"]?.GetValue<string>() ?? throw new ArgumentException($"{firstConfig}: no hook_name; give --hook");
         var file = new SweepFile(modelOption, hookName, data, sourceKind, tokens, 4096, seed, []);
         (string modelFolder, string kind) = ModelAndKind(file);
         using TransformerModel model = LoadModel(modelFolder, kind);
         IEvaluationData evaluationData = kind == "othello"
             ? new OthelloEvaluationData([.. OthelloRandomGames.Generate(games, seed)], [.. OthelloRandomGames.Generate(games, seed + 1)])
-            : new TextEvaluationData(FullWindows(OpenSource(kind, file, model, modelFolder), tokens), data ?? kind, probeData,
+            : new TokenWindowEvaluationData(FullWindows(OpenSource(kind, file, model, modelFolder), tokens), data ?? kind, probeData,
                 probeData is null ? null : TokenizerLoader.Load(modelFolder));
         string release = releaseOption ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(File.Exists(Path.Combine(root, SaeLensFolder.ConfigFile)) ? Path.GetDirectoryName(root)! : root)));
         var evaluator = new DictionaryEvaluator(hookName, evaluationData, resultsFolder, new Progress<string>(m => output.WriteLine($"  … {m}")));
         output.WriteLine($"evaluating the dictionaries of {root} on {hookName} of {modelFolder} ({evalNames})");
         var rows = evaluator.EvaluateFolder(model, root, release, chosen).ToList();
-        string? modelName = EvalResultFile.ConfigOf(Path.GetDirectoryName(firstConfig)!)["metadata"]?["model_name"]?.GetValue<string>();
+        string? modelName = metadata?["model_name"]?.GetValue<string>();
         if (chosen.HasFlag(DictionaryEvaluations.Board)) rows.Add(evaluator.EvaluateBoardProbe(model, release, modelName));
         DictionaryScores.WriteTable(output, rows);
         output.WriteLine($"results in {resultsFolder}; sharpsight report --results {resultsFolder} --out report.html draws them");

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using SharpSight.Evals.Reporting;
 
 namespace SharpSight.Evals.Dictionaries;
 
@@ -58,28 +57,19 @@ public sealed record DictionaryScores(string Release, string Id, double? L0, dou
     double? Coverage, double? Reconstruction, double? ProbeTop1, double? ProbeTop5)
 {
     /// <summary>The scores of one subject from the result files in <paramref name="resultsFolder"/> (missing ones are null).</summary>
+    /// <exception cref="ResultFileException">A result file is damaged (the one-line message names it).</exception>
     public static DictionaryScores Read(string resultsFolder, ResultSubject subject)
     {
-        JsonNode? Metrics(string evalType)
+        ResultFile? Load(string evalType)
         {
             string path = EvalResultFile.PathFor(resultsFolder, evalType, subject);
-            if (!File.Exists(path)) return null;
-            try
-            {
-                return JsonNode.Parse(File.ReadAllText(path))?["eval_result_metrics"];
-            }
-            catch (JsonException error)
-            {
-                throw new ArgumentException($"{path}: not valid JSON ({error.Message})");
-            }
+            return File.Exists(path) ? ResultFile.Load(path) : null;
         }
-        static double? Number(JsonNode? metrics, string category, string name) =>
-            metrics?[category]?[name] is JsonValue value && value.TryGetValue(out double number) ? number : null;
-        JsonNode? core = Metrics("core"), board = Metrics("board"), probing = Metrics("sparse_probing");
+        ResultFile? core = Load("core"), board = Load("board"), probing = Load("sparse_probing");
         return new DictionaryScores(subject.Release, subject.Id,
-            Number(core, "sparsity", "l0"), Number(core, "reconstruction_quality", "explained_variance"), Number(core, "model_performance_preservation", "ce_loss_score"),
-            Number(board, "board", "coverage"), Number(board, "board", "board_reconstruction"),
-            Number(probing, "sae", "sae_top_1_test_accuracy"), Number(probing, "sae", "sae_top_5_test_accuracy"));
+            core?.Metric("sparsity", "l0"), core?.Metric("reconstruction_quality", "explained_variance"), core?.Metric("model_performance_preservation", "ce_loss_score"),
+            board?.Metric("board", "coverage"), board?.Metric("board", "board_reconstruction"),
+            probing?.Metric("sae", "sae_top_1_test_accuracy"), probing?.Metric("sae", "sae_top_5_test_accuracy"));
     }
 
     /// <summary>Writes the rows as an aligned table ("—" where an evaluation is missing).</summary>

@@ -71,11 +71,12 @@ public sealed class OthelloEvaluationData(IReadOnlyList<OthelloGame> trainGames,
 }
 
 /// <summary>
-/// Text models: the core metrics read full token windows of a corpus (<paramref name="coreWindows"/>, already cut to the
-/// context), sparse probing reads a labelled JSON Lines file (SAEBench's text datasets: mean-pooled activations). Text
-/// has no board.
+/// Models read as token windows (text corpora, chess transcripts): the core metrics read full windows
+/// (<paramref name="coreWindows"/>, already cut to the context); sparse probing reads a labelled JSON Lines file
+/// (SAEBench's text datasets: mean-pooled activations). The board metrics here are Othello's; a chess model's are
+/// <see cref="ChessBoardEvaluation"/>'s, which read games rather than windows.
 /// </summary>
-public sealed class TextEvaluationData(IReadOnlyList<long[]> coreWindows, string coreDescription, string? probingFile, ITokenizer? tokenizer) : IEvaluationData
+public sealed class TokenWindowEvaluationData(IReadOnlyList<long[]> coreWindows, string coreDescription, string? probingFile, ITokenizer? tokenizer) : IEvaluationData
 {
     private const int BatchWindows = 16;
 
@@ -93,11 +94,11 @@ public sealed class TextEvaluationData(IReadOnlyList<long[]> coreWindows, string
 
     /// <inheritdoc />
     public IReadOnlyList<BoardResult> Board(TransformerModel model, string hook, IReadOnlyList<SparseDictionary> dictionaries, BoardEvalOptions options, IProgress<string>? progress) =>
-        throw new ArgumentException("the board metrics need a board-game model (Othello); this is a text model");
+        throw new ArgumentException("the board metrics here need an Othello model (for a chess model use ChessBoardEvaluation from the library)");
 
     /// <inheritdoc />
     public BoardResult BoardProbe(TransformerModel model, string hook, BoardEvalOptions options, IProgress<string>? progress) =>
-        throw new ArgumentException("the board metrics need a board-game model (Othello); this is a text model");
+        throw new ArgumentException("the board metrics here need an Othello model (for a chess model use ChessBoardEvaluation from the library)");
 
     /// <inheritdoc />
     public IReadOnlyList<ProbingDataset> ProbingDatasets(TransformerModel model, string hook) =>

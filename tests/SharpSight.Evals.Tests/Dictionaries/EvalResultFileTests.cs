@@ -57,8 +57,8 @@ public sealed class EvalResultFileTests : IDisposable
         string path = EvalResultFile.PathFor(_folder, "core", Subject);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "{ \"eval_result_metrics\": ");
-        var error = Assert.Throws<ArgumentException>(() => DictionaryScores.Read(_folder, Subject));
-        Assert.StartsWith(path + ": not valid JSON", error.Message);
+        var error = Assert.Throws<SharpSight.Evals.Reporting.ResultFileException>(() => DictionaryScores.Read(_folder, Subject));
+        Assert.StartsWith(path + ": malformed JSON", error.Message);
     }
 
     [Theory]
