@@ -11,6 +11,7 @@ return which switch
     "training" => TrainingBenchmark.Run(args.Skip(1).ToArray()),
     "activations" => ActivationStoreBenchmark.Run(args.Skip(1).ToArray()),
     "sae" => SaeBenchmark.Run(args.Skip(1).ToArray()),
+    "evals" => EvaluationBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -23,5 +24,6 @@ static int Usage()
     Console.Error.WriteLine("       SharpSight.Bench training [--preset small|medium|lab|paper] [--steps 20]");
     Console.Error.WriteLine("       SharpSight.Bench activations [--tokens 20000000] [--layers 2] [--d-model 64] [--layer 0] [--batch 4096] [--buffer 262144]");
     Console.Error.WriteLine("       SharpSight.Bench sae [--d-in 512] [--width 8192] [--batch 4096] [--k 32] [--steps 7]");
+    Console.Error.WriteLine("       SharpSight.Bench evals [--dictionaries 7] [--width 1024] [--k 32] [--batches 4] [--positions 59000]");
     return 2;
 }

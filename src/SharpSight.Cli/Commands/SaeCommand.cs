@@ -108,7 +108,7 @@ internal static class SaeCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            ShowSweep(output, plan, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, progress => trained = DictionarySweep.Run(plan, Open, folder, new Progress<SweepProgress>(p => { last = p; progress(p); }), cancel.Token));
+            ShowSweep(output, plan, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, progress => trained = DictionarySweep.Run(plan, Open, folder, new InlineProgress<SweepProgress>(p => { last = p; progress(p); }), cancel.Token));
         }
         catch (OperationCanceledException)
         {
@@ -215,7 +215,7 @@ internal static class SaeCommand
             : new TokenWindowEvaluationData(FullWindows(OpenSource(kind, file, model, modelFolder), tokens), data ?? kind, probeData,
                 probeData is null ? null : TokenizerLoader.Load(modelFolder));
         string release = releaseOption ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(File.Exists(Path.Combine(root, SaeLensFolder.ConfigFile)) ? Path.GetDirectoryName(root)! : root)));
-        var evaluator = new DictionaryEvaluator(hookName, evaluationData, resultsFolder, new Progress<string>(m => output.WriteLine($"  … {m}")));
+        var evaluator = new DictionaryEvaluator(hookName, evaluationData, resultsFolder, new InlineProgress<string>(m => output.WriteLine($"  … {m}")));
         output.WriteLine($"evaluating the dictionaries of {root} on {hookName} of {modelFolder} ({evalNames})");
         var rows = evaluator.EvaluateFolder(model, root, release, chosen).ToList();
         string? modelName = metadata?["model_name"]?.GetValue<string>();

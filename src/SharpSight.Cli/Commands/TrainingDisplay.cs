@@ -20,7 +20,7 @@ internal static class TrainingDisplay
             .Start(context =>
             {
                 ProgressTask task = context.AddTask("training", maxValue: totalSteps);
-                run = train(new Progress<TrainingProgress>(p =>
+                run = train(new InlineProgress<TrainingProgress>(p =>
                 {
                     task.Value = p.Step;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  {p.TokensPerSecond:N0} tokens/s");

@@ -179,7 +179,7 @@ internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, boo
         IEnumerator<Tensor> Open(long start) => Batches(ActivationStore.FromCache(cache, options with { StartBatch = start })).GetEnumerator();
         w.WriteLine(Invariant($"   training ({group} model): {plan.Entries.Count} dictionaries, {plan.Steps:N0} steps of {plan.BatchSize:N0} activations"));
         IReadOnlyDictionary<string, SparseDictionary>? dictionaries = null;
-        SaeCommand.ShowSweep(output, plan, live, progress => dictionaries = DictionarySweep.Run(plan, Open, SweepFolder(group), new Progress<SweepProgress>(progress)));
+        SaeCommand.ShowSweep(output, plan, live, progress => dictionaries = DictionarySweep.Run(plan, Open, SweepFolder(group), new InlineProgress<SweepProgress>(progress)));
         foreach (SparseDictionary dictionary in dictionaries!.Values) dictionary.Dispose();
         w.WriteLine(Invariant($"   trained in {clock.Elapsed.TotalSeconds:F0} s: {SweepFolder(group)}"));
     }
@@ -200,7 +200,7 @@ internal sealed class DemoPipeline(DemoSettings settings, TextWriter output, boo
         OthelloGame[] train = [.. OthelloGameFile.Read(Path.Combine(gamesFolder, "board-train.bin"))];
         OthelloGame[] test = [.. OthelloGameFile.Read(Path.Combine(gamesFolder, "board-test.bin"))];
         w.WriteLine(Invariant($"   evaluating: core (held-out games), board ({train.Length:N0} + {test.Length:N0} games), sparse probing; results in {ResultsFolder}"));
-        var evaluator = new DictionaryEvaluator(settings.Hook, new OthelloEvaluationData(train, test), ResultsFolder, new Progress<string>(Status));
+        var evaluator = new DictionaryEvaluator(settings.Hook, new OthelloEvaluationData(train, test), ResultsFolder, new InlineProgress<string>(Status));
         var rows = new List<DictionaryScores>();
         foreach ((string group, TransformerModel model) in new[] { (Trained, trained), (RandomInit, control) })
         {

@@ -35,8 +35,9 @@ public sealed class AdamW : IDisposable
         Steps++;
         double correction1 = 1 - Math.Pow(_beta1, Steps), correction2 = 1 - Math.Pow(_beta2, Steps);
         // Explicit Scalars held to the end of the method: an implicit double→Scalar temporary is referenced only until
-        // its native handle is read, so the GC may finalise it during the native call (seen once as a garbage value).
-        using Scalar beta1 = _beta1, keep1 = 1 - _beta1, beta2 = _beta2, keep2 = 1 - _beta2, eps = _eps,
+        // its native handle is read, so the GC may finalise it during the native call (seen as a garbage value). That
+        // includes the alpha = 1 TorchSharp creates inside add_(Scalar), so every add_ here passes its alpha.
+        using Scalar beta1 = _beta1, keep1 = 1 - _beta1, beta2 = _beta2, keep2 = 1 - _beta2, eps = _eps, one = 1,
             inverseCorrection2 = 1 / correction2, decay = 1 - learningRate * _weightDecay, stepSize = -learningRate / correction1;
         using var noGrad = no_grad();
         for (int i = 0; i < _parameters.Count; i++)
@@ -48,7 +49,7 @@ public sealed class AdamW : IDisposable
             _first[i].mul_(beta1).add_(gradient, alpha: keep1);
             _second[i].mul_(beta2).addcmul_(gradient, gradient, value: keep2);
             if (_weightDecay > 0 && parameter.dim() >= 2) parameter.mul_(decay);
-            Tensor denominator = _second[i].mul(inverseCorrection2).sqrt_().add_(eps);
+            Tensor denominator = _second[i].mul(inverseCorrection2).sqrt_().add_(eps, one);
             parameter.addcdiv_(_first[i], denominator, value: stepSize);
         }
     }

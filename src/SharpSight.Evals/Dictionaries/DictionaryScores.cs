@@ -51,10 +51,12 @@ public static class DictionaryEvaluationNames
 /// <param name="LossRecovered">core: ce_loss_score.</param>
 /// <param name="Coverage">board: coverage.</param>
 /// <param name="Reconstruction">board: board reconstruction.</param>
+/// <param name="CoverageOriginal">board: coverage by the original code's formula (the paper's Table 1 scale).</param>
+/// <param name="ReconstructionPooled">board: board reconstruction pooled over positions, as the original code computes it.</param>
 /// <param name="ProbeTop1">sparse probing: top-1 latent accuracy.</param>
 /// <param name="ProbeTop5">sparse probing: top-5 latent accuracy.</param>
 public sealed record DictionaryScores(string Release, string Id, double? L0, double? ExplainedVariance, double? LossRecovered,
-    double? Coverage, double? Reconstruction, double? ProbeTop1, double? ProbeTop5)
+    double? Coverage, double? Reconstruction, double? CoverageOriginal, double? ReconstructionPooled, double? ProbeTop1, double? ProbeTop5)
 {
     /// <summary>The scores of one subject from the result files in <paramref name="resultsFolder"/> (missing ones are null).</summary>
     /// <exception cref="ResultFileException">A result file is damaged (the one-line message names it).</exception>
@@ -69,6 +71,7 @@ public sealed record DictionaryScores(string Release, string Id, double? L0, dou
         return new DictionaryScores(subject.Release, subject.Id,
             core?.Metric("sparsity", "l0"), core?.Metric("reconstruction_quality", "explained_variance"), core?.Metric("model_performance_preservation", "ce_loss_score"),
             board?.Metric("board", "coverage"), board?.Metric("board", "board_reconstruction"),
+            board?.Metric("board", "coverage_original"), board?.Metric("board", "board_reconstruction_pooled"),
             probing?.Metric("sae", "sae_top_1_test_accuracy"), probing?.Metric("sae", "sae_top_5_test_accuracy"));
     }
 
@@ -76,9 +79,9 @@ public sealed record DictionaryScores(string Release, string Id, double? L0, dou
     public static void WriteTable(TextWriter output, IReadOnlyList<DictionaryScores> rows)
     {
         static string Cell(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
-        output.WriteLine($"   {"group",-12} {"dictionary",-18} {"L0",7} {"FVE",6} {"loss rec.",9} {"coverage",8} {"board rec.",10} {"probe top-1",11} {"top-5",6}");
+        output.WriteLine($"   {"group",-12} {"dictionary",-18} {"L0",7} {"FVE",6} {"loss rec.",9} {"coverage",8} {"board rec.",10} {"orig. cov.",10} {"pooled rec.",11} {"probe top-1",11} {"top-5",6}");
         foreach (DictionaryScores row in rows)
             output.WriteLine($"   {row.Release,-12} {row.Id,-18} {Cell(row.L0, "F1"),7} {Cell(row.ExplainedVariance, "F3"),6} {Cell(row.LossRecovered, "F3"),9} " +
-                $"{Cell(row.Coverage, "F3"),8} {Cell(row.Reconstruction, "F3"),10} {Cell(row.ProbeTop1, "F3"),11} {Cell(row.ProbeTop5, "F3"),6}");
+                $"{Cell(row.Coverage, "F3"),8} {Cell(row.Reconstruction, "F3"),10} {Cell(row.CoverageOriginal, "F3"),10} {Cell(row.ReconstructionPooled, "F3"),11} {Cell(row.ProbeTop1, "F3"),11} {Cell(row.ProbeTop5, "F3"),6}");
     }
 }

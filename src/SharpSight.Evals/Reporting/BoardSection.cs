@@ -45,7 +45,9 @@ internal static class BoardSection
         string[] groups = [.. KnownGroups.Where(found.Contains), .. found.Where(g => !KnownGroups.Contains(g))];
         html.Append("<h3>Coverage by property group</h3><div class=\"scroll\"><table class=\"by-group\"><thead><tr><th>group</th><th>dictionary</th>");
         foreach (string name in groups) html.Append("<th>").Append(Html.Escape(name)).Append("</th>");
-        html.Append("<th>coverage</th><th>board reconstruction</th></tr></thead><tbody>");
+        MetricColumn[] totals = [ReportMetrics.Coverage, ReportMetrics.BoardReconstruction, ReportMetrics.CoverageOriginal, ReportMetrics.BoardReconstructionPooled];
+        foreach (MetricColumn total in totals) html.Append("<th>").Append(Html.Escape(total.Header)).Append("</th>");
+        html.Append("</tr></thead><tbody>");
         foreach ((DictionaryResults dictionary, JsonObject? coverage) in byDictionary)
         {
             html.Append(dictionary.IsLinearProbe ? "<tr class=\"probe\">" : "<tr>")
@@ -53,9 +55,12 @@ internal static class BoardSection
                 .Append("<td class=\"name\">").Append(Html.Escape(dictionary.Name)).Append("</td>");
             foreach (string name in groups)
                 html.Append("<td class=\"num\">").Append(Html.Number(JsonRead.Number(coverage?[name]))).Append("</td>");
-            html.Append("<td class=\"num\">").Append(Html.Number(ReportMetrics.Coverage.Value(dictionary))).Append("</td>")
-                .Append("<td class=\"num\">").Append(Html.Number(ReportMetrics.BoardReconstruction.Value(dictionary))).Append("</td></tr>");
+            foreach (MetricColumn total in totals) html.Append("<td class=\"num\">").Append(Html.Number(total.Value(dictionary))).Append("</td>");
+            html.Append("</tr>");
         }
-        html.Append("</tbody></table></div>");
+        html.Append("</tbody></table></div>")
+            .Append("<p class=\"note\">The last two columns compute the same metrics as SAE_BoardGameEval's code, the paper's Table 1: ")
+            .Append("one threshold for all properties and, for Othello, a divisor that counts the 64 unscored blank squares (at most 2/3); ")
+            .Append("reconstruction as one F1 pooled over all test positions.</p>");
     }
 }

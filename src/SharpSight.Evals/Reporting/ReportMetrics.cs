@@ -13,6 +13,8 @@ internal static class ReportMetrics
     public static readonly MetricColumn FracAlive = new("frac alive", d => d.Core?.Metric("misc_metrics", "frac_alive"));
     public static readonly MetricColumn Coverage = new("coverage", d => d.Board?.Metric("board", "coverage"));
     public static readonly MetricColumn BoardReconstruction = new("board reconstruction", d => d.Board?.Metric("board", "board_reconstruction"));
+    public static readonly MetricColumn CoverageOriginal = new("coverage (original code)", d => d.Board?.Metric("board", "coverage_original"));
+    public static readonly MetricColumn BoardReconstructionPooled = new("board rec. (pooled)", d => d.Board?.Metric("board", "board_reconstruction_pooled"));
     public static readonly MetricColumn SaeTop1 = new("SAE top-1", d => d.SparseProbing?.Metric("sae", "sae_top_1_test_accuracy"));
     public static readonly MetricColumn SaeTop2 = new("SAE top-2", d => d.SparseProbing?.Metric("sae", "sae_top_2_test_accuracy"));
     public static readonly MetricColumn SaeTop5 = new("SAE top-5", d => d.SparseProbing?.Metric("sae", "sae_top_5_test_accuracy"));

@@ -40,15 +40,15 @@ public sealed class EvalResultFileTests : IDisposable
         }, [], null, Subject, DateTimeOffset.UnixEpoch));
         EvalResultFile.Write(_folder, EvalResultFile.Compose("board", [], new JsonObject
         {
-            ["board"] = new JsonObject { ["coverage"] = 0.5, ["board_reconstruction"] = 0.25 },
+            ["board"] = new JsonObject { ["coverage"] = 0.5, ["board_reconstruction"] = 0.25, ["coverage_original"] = 0.375 },
         }, [], null, Subject, DateTimeOffset.UnixEpoch));
 
         DictionaryScores scores = DictionaryScores.Read(_folder, Subject);
-        Assert.Equal(new DictionaryScores("trained", "topk-k32", 31.5, 0.875, null, 0.5, 0.25, null, null), scores);
+        Assert.Equal(new DictionaryScores("trained", "topk-k32", 31.5, 0.875, null, 0.5, 0.25, 0.375, null, null, null), scores);
 
         var table = new StringWriter();
         DictionaryScores.WriteTable(table, [scores]);
-        Assert.Matches(@"trained\s+topk-k32\s+31\.5\s+0\.875\s+—\s+0\.500\s+0\.250\s+—\s+—", table.ToString());
+        Assert.Matches(@"trained\s+topk-k32\s+31\.5\s+0\.875\s+—\s+0\.500\s+0\.250\s+0\.375\s+—\s+—\s+—", table.ToString());
     }
 
     [Fact]

@@ -204,11 +204,12 @@ public sealed class HtmlReportTests : IClassFixture<SampleResults>
             "topk-k32 (random-init): coverage 0.100", "topk-k32 (random-init): board reconstruction 0.200"], bars);
         Assert.Contains(chart.Descendants("line"), l => l.Element("title")?.Value == "linear probe: coverage (trained): 0.900");
         XElement table = _page.Descendants("table").Single(t => Class(t).Contains("by-group"));
-        Assert.Equal(["group", "dictionary", "mine", "theirs", "empty", "legal", "white_pawn", "coverage", "board reconstruction"],
+        Assert.Equal(["group", "dictionary", "mine", "theirs", "empty", "legal", "white_pawn", "coverage", "board reconstruction",
+            "coverage (original code)", "board rec. (pooled)"],
             table.Descendants("th").Select(th => th.Value));
         string[] probe = table.Descendants("tr").Single(r => r.Elements("td").ElementAtOrDefault(1)?.Value == "linear-probe")
             .Elements("td").Select(td => td.Value).ToArray();
-        Assert.Equal(["trained", "linear-probe", "0.920", "0.910", "0.990", "0.700", "—", "0.900", "0.950"], probe);
+        Assert.Equal(["trained", "linear-probe", "0.920", "0.910", "0.990", "0.700", "—", "0.900", "0.950", "0.600", "0.960"], probe);
     }
 
     [Fact]

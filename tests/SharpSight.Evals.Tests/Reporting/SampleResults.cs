@@ -54,7 +54,7 @@ public sealed class SampleResults : IDisposable
                ]}]}
             """, game: "othello"));
         Write("board/trained/linear-probe_eval_results.json", Result("board", "trained", "linear-probe", "linear_probe", null, """
-            {"board": {"coverage": 0.9, "board_reconstruction": 0.95, "reconstruction_threshold": 0.5, "properties": 192, "alive_features": null},
+            {"board": {"coverage": 0.9, "board_reconstruction": 0.95, "reconstruction_threshold": 0.5, "properties": 192, "alive_features": null, "coverage_original": 0.6, "board_reconstruction_pooled": 0.96},
              "coverage_by_group": {"mine": 0.92, "theirs": 0.91, "empty": 0.99, "legal": 0.7}}
             """, "[]", "null", game: "othello"));
         Write("board/random-init/topk-k32_eval_results.json", Result("board", "random-init", "topk-k32", "topk", 2048, """

@@ -22,6 +22,9 @@ internal sealed class BestClassifiers
     /// <summary>[alive, thresholds, words]: the scored properties each (feature, threshold) is a classifier of.</summary>
     public ulong[] Labels { get; private set; } = [];
 
+    /// <summary>[thresholds, properties]: each property's best F1 over features at each threshold (0 where nothing fires on it).</summary>
+    public double[] BestF1ByThreshold { get; private set; } = [];
+
     /// <summary>Number of (feature, threshold, property) classifiers.</summary>
     public long ClassifierCount { get; private set; }
 
@@ -32,14 +35,19 @@ internal sealed class BestClassifiers
     public static BestClassifiers Count(FeatureFiring firing, PropertyBits truth, int thresholds, BoardEvalOptions options)
     {
         int alive = firing.Alive.Length, properties = truth.Count, words = truth.Words;
-        var result = new BestClassifiers(properties) { Labels = new ulong[(long)alive * thresholds * words] };
+        var result = new BestClassifiers(properties)
+        {
+            Labels = new ulong[(long)alive * thresholds * words],
+            BestF1ByThreshold = new double[thresholds * properties],
+        };
+        var gate = new object();
         // Per (alive feature, property): the best F1 of the feature over thresholds, its threshold, TP and firings.
         var f1 = new double[(long)alive * properties];
         var bestT = new byte[f1.Length];
         var bestTp = new int[f1.Length];
         var bestFired = new int[f1.Length];
         long classifiers = 0;
-        Parallel.For(0, alive, () => (Tp: new int[thresholds * properties], Fired: new int[thresholds]), (a, _, local) =>
+        Parallel.For(0, alive, () => (Tp: new int[thresholds * properties], Fired: new int[thresholds], Best: new double[thresholds * properties]), (a, _, local) =>
         {
             Array.Clear(local.Tp);
             Array.Clear(local.Fired);
@@ -68,12 +76,13 @@ internal sealed class BestClassifiers
                     int tp = local.Tp[t * properties + g], fired = local.Fired[t];
                     if (tp == 0) continue;
                     double score = 2.0 * tp / (fired + positives);
+                    ref double bestAtT = ref local.Best[t * properties + g];
+                    if (score > bestAtT) bestAtT = score;
                     if (score > f1[at])
                     {
                         (f1[at], bestT[at], bestTp[at], bestFired[at]) = (score, (byte)t, tp, fired);
                     }
-                    bool scored = (truth.ScoredMask[g / 64] & (1UL << (g % 64))) != 0;
-                    if (scored && tp >= options.MinFirings && (double)tp / fired >= options.MinPrecision)
+                    if (truth.IsScored(g) && tp >= options.MinFirings && (double)tp / fired >= options.MinPrecision)
                     {
                         result.Labels[((long)a * thresholds + t) * words + g / 64] |= 1UL << (g % 64);
                         found++;
@@ -82,7 +91,11 @@ internal sealed class BestClassifiers
             }
             Interlocked.Add(ref classifiers, found);
             return local;
-        }, _ => { });
+        }, local =>
+        {
+            lock (gate)
+                for (int i = 0; i < local.Best.Length; i++) result.BestF1ByThreshold[i] = Math.Max(result.BestF1ByThreshold[i], local.Best[i]);
+        });
         result.ClassifierCount = classifiers;
 
         // The best feature of each property; ties go to the lower feature (and, within a feature, to the lower threshold).

@@ -22,6 +22,16 @@ public sealed record PropertyScore(string Property, string Group, bool Scored, i
 /// <param name="CoverageByGroup">Per group, the mean best F1 of its properties that hold somewhere (NaN when none does).</param>
 /// <param name="ReconstructionByThreshold">Board reconstruction at each threshold (one entry for predictions).</param>
 /// <param name="PerProperty">Every property's best classifier, in property order.</param>
+/// <param name="CoverageOriginal">
+/// Coverage by SAE_BoardGameEval's code, the formula behind the paper's Table 1: one threshold shared by all properties
+/// (the best), at it each scored property's best F1 over features (0 when it never holds), summed and divided by
+/// <see cref="BoardProperties.CoverageSlots"/> (Othello: 192, so at most 2/3).
+/// </param>
+/// <param name="CoverageOriginalThreshold">The shared threshold of <paramref name="CoverageOriginal"/> (null for predictions).</param>
+/// <param name="BoardReconstructionPooled">
+/// Board reconstruction by the original code's aggregation: true positives, predictions and actual scored properties
+/// pooled over all test positions into one F1, best over thresholds.
+/// </param>
 public sealed record BoardMetrics(
     double Coverage,
     double BoardReconstruction,
@@ -31,4 +41,7 @@ public sealed record BoardMetrics(
     long? Classifiers,
     IReadOnlyDictionary<string, double> CoverageByGroup,
     IReadOnlyList<double> ReconstructionByThreshold,
-    IReadOnlyList<PropertyScore> PerProperty);
+    IReadOnlyList<PropertyScore> PerProperty,
+    double CoverageOriginal,
+    double? CoverageOriginalThreshold,
+    double BoardReconstructionPooled);

@@ -14,7 +14,8 @@ public sealed class BoardProperties : IDisposable
     /// <param name="groups">The group of each property, e.g. "mine".</param>
     /// <param name="scored">Whether each property counts in board reconstruction (and in the headline coverage).</param>
     /// <param name="values">[positions, properties] bool; this object takes it over and disposes it.</param>
-    public BoardProperties(IReadOnlyList<string> names, IReadOnlyList<string> groups, IReadOnlyList<bool> scored, Tensor values)
+    /// <param name="coverageSlots">The denominator of the original coverage formula (<see cref="CoverageSlots"/>); null: the number of scored properties.</param>
+    public BoardProperties(IReadOnlyList<string> names, IReadOnlyList<string> groups, IReadOnlyList<bool> scored, Tensor values, int? coverageSlots = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(groups);
@@ -28,16 +29,21 @@ public sealed class BoardProperties : IDisposable
         Names = [.. names];
         Groups = [.. groups];
         Scored = [.. scored];
+        int scoredCount = Scored.Count(s => s);
+        if (coverageSlots is { } slots && slots < scoredCount)
+            throw new ArgumentException($"coverageSlots must be at least the {scoredCount} scored properties, got {slots}");
+        CoverageSlots = coverageSlots ?? scoredCount;
         Values = values;
     }
 
     /// <summary>Builds the tensor from a row-major array of <paramref name="positions"/> × names.Count flags.</summary>
-    public static BoardProperties FromFlags(IReadOnlyList<string> names, IReadOnlyList<string> groups, IReadOnlyList<bool> scored, bool[] flags, long positions)
+    public static BoardProperties FromFlags(IReadOnlyList<string> names, IReadOnlyList<string> groups, IReadOnlyList<bool> scored, bool[] flags, long positions,
+        int? coverageSlots = null)
     {
         ArgumentNullException.ThrowIfNull(flags);
         if (flags.LongLength != positions * names.Count)
             throw new ArgumentException($"flags has {flags.LongLength} entries, expected {positions} positions x {names.Count} properties");
-        return new BoardProperties(names, groups, scored, tensor(flags, [positions, names.Count]).DetachFromDisposeScope());
+        return new BoardProperties(names, groups, scored, tensor(flags, [positions, names.Count]).DetachFromDisposeScope(), coverageSlots);
     }
 
     /// <summary>Property names.</summary>
@@ -48,6 +54,14 @@ public sealed class BoardProperties : IDisposable
 
     /// <summary>Whether each property is scored in board reconstruction and the headline coverage.</summary>
     public IReadOnlyList<bool> Scored { get; }
+
+    /// <summary>
+    /// The denominator of SAE_BoardGameEval's coverage formula (<see cref="BoardMetrics.CoverageOriginal"/>): the (square,
+    /// class) slots of the original board-state function, of which only the scored ones can score. Othello: 192, the
+    /// mine / yours / blank one-hot of 64 squares whose blank class the original zeroes but still counts (so its coverage is
+    /// at most 2/3); chess: the 768 piece slots, its blank class being dropped. Defaults to the number of scored properties.
+    /// </summary>
+    public int CoverageSlots { get; }
 
     /// <summary>[positions, properties] bool.</summary>
     public Tensor Values { get; }

@@ -26,7 +26,10 @@ public sealed record BoardResult(string Game, int TrainGames, int TestGames, Boa
         ["min_firings"] = Options.MinFirings,
     };
 
-    /// <summary>eval_result_metrics: "board" {coverage, board_reconstruction, reconstruction_threshold, properties, alive_features} and "coverage_by_group".</summary>
+    /// <summary>
+    /// eval_result_metrics: "board" {coverage, board_reconstruction, reconstruction_threshold, properties, alive_features,
+    /// and the original code's coverage_original, coverage_original_threshold, board_reconstruction_pooled} and "coverage_by_group".
+    /// </summary>
     public JsonObject Metrics()
     {
         var byGroup = new JsonObject();
@@ -40,6 +43,9 @@ public sealed record BoardResult(string Game, int TrainGames, int TestGames, Boa
                 ["reconstruction_threshold"] = Number(Summary.ReconstructionThreshold),
                 ["properties"] = Summary.Properties,
                 ["alive_features"] = Summary.AliveFeatures,
+                ["coverage_original"] = Number(Summary.CoverageOriginal),
+                ["coverage_original_threshold"] = Number(Summary.CoverageOriginalThreshold),
+                ["board_reconstruction_pooled"] = Number(Summary.BoardReconstructionPooled),
             },
             ["coverage_by_group"] = byGroup,
         };

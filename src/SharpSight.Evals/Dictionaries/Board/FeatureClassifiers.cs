@@ -18,6 +18,9 @@ namespace SharpSight.Evals.Dictionaries.Board;
 /// and the best threshold is kept: Rec = max_t mean_x F1 (the paper's formula; the original code pools true and false
 /// positives over all positions instead of averaging per position).</item>
 /// </list>
+/// Both are also computed the way SAE_BoardGameEval's code computes the paper's Table 1, for side-by-side comparison:
+/// <see cref="BoardMetrics.CoverageOriginal"/> (one shared threshold, divided by all the original's slots) and
+/// <see cref="BoardMetrics.BoardReconstructionPooled"/> (one F1 pooled over all test positions).
 /// A property that never holds in the split it is measured on has no F1 and is left out of the averages (the original
 /// counts it as 0, which caps even a perfect classifier below 1). Activations ≤ 0 never fire.
 /// </summary>
@@ -55,8 +58,9 @@ public static class FeatureClassifiers
         double[] thresholds = [.. options.Thresholds];
         var firing = FeatureFiring.Of(train, thresholds);
         var best = BestClassifiers.Count(firing, trainBits, thresholds.Length, options);
-        double[] reconstruction = Reconstruct(test, firing, best.Labels, testBits, thresholds.Length);
+        (double[] reconstruction, double[] pooled) = Reconstruct(test, firing, best.Labels, testBits, thresholds.Length);
         int bestT = ArgMax(reconstruction);
+        (double coverageOriginal, int sharedT) = OriginalCoverage(best.BestF1ByThreshold, trainBits, thresholds.Length, trainProperties.CoverageSlots);
 
         var scores = new PropertyScore[trainBits.Count];
         for (int g = 0; g < scores.Length; g++)
@@ -70,7 +74,19 @@ public static class FeatureClassifiers
                     : new PropertyScore(trainProperties.Names[g], trainProperties.Groups[g], trainProperties.Scored[g], firing.Alive[a], thresholds[t],
                         2.0 * tp / (fired + positives), (double)tp / fired, (double)tp / positives, positives);
         }
-        return Summarise(scores, reconstruction[bestT], thresholds[bestT], firing.Alive.Length, best.ClassifierCount, reconstruction);
+        return Summarise(scores, reconstruction[bestT], thresholds[bestT], firing.Alive.Length, best.ClassifierCount, reconstruction)
+            with { CoverageOriginal = coverageOriginal, CoverageOriginalThreshold = thresholds[sharedT], BoardReconstructionPooled = pooled.Max() };
+    }
+
+    // The original's coverage: at each threshold the scored properties' best F1 summed over the original's slots; the best threshold.
+    private static (double Coverage, int Threshold) OriginalCoverage(double[] bestF1ByThreshold, PropertyBits truth, int thresholdCount, int slots)
+    {
+        var atThreshold = new double[thresholdCount];
+        for (int t = 0; t < thresholdCount; t++)
+            for (int g = 0; g < truth.Count; g++)
+                if (truth.IsScored(g)) atThreshold[t] += bestF1ByThreshold[t * truth.Count + g];
+        int best = ArgMax(atThreshold);
+        return (atThreshold[best] / slots, best);
     }
 
     /// <summary>
@@ -87,12 +103,15 @@ public static class FeatureClassifiers
         PropertyBits guess = PropertyBits.Pack(predicted, testProperties.Scored, "predicted");
         var truePositives = new long[truth.Count];
         double f1Sum = 0;
+        long pooledTp = 0, pooledPredicted = 0, pooledActual = 0;
         for (int x = 0; x < truth.Rows; x++)
         {
             ReadOnlySpan<ulong> t = truth.Row(x), p = guess.Row(x);
             for (int w = 0; w < truth.Words; w++)
                 for (ulong both = t[w] & p[w]; both != 0; both &= both - 1) truePositives[w * 64 + BitOperations.TrailingZeroCount(both)]++;
-            f1Sum += PositionF1(PropertyBits.CountAnd(p, t, truth.ScoredMask), PropertyBits.CountAnd(p, truth.ScoredMask), PropertyBits.CountAnd(t, truth.ScoredMask));
+            int tp = PropertyBits.CountAnd(p, t, truth.ScoredMask), guessed = PropertyBits.CountAnd(p, truth.ScoredMask), actual = PropertyBits.CountAnd(t, truth.ScoredMask);
+            f1Sum += PositionF1(tp, guessed, actual);
+            (pooledTp, pooledPredicted, pooledActual) = (pooledTp + tp, pooledPredicted + guessed, pooledActual + actual);
         }
         var scores = new PropertyScore[truth.Count];
         for (int g = 0; g < scores.Length; g++)
@@ -103,7 +122,12 @@ public static class FeatureClassifiers
                 positives == 0 ? double.NaN : (double)tp / positives, positives);
         }
         double reconstruction = truth.Rows == 0 ? double.NaN : f1Sum / truth.Rows;
-        return Summarise(scores, reconstruction, null, null, null, [reconstruction]);
+        double scoredF1Sum = scores.Where(s => s.Scored && s.Positives > 0).Sum(s => s.F1);
+        return Summarise(scores, reconstruction, null, null, null, [reconstruction]) with
+        {
+            CoverageOriginal = scoredF1Sum / testProperties.CoverageSlots,
+            BoardReconstructionPooled = PooledF1(pooledTp, pooledPredicted, pooledActual),
+        };
     }
 
     private static BoardMetrics Summarise(PropertyScore[] scores, double reconstruction, double? threshold, int? alive, long? classifiers, double[] byThreshold)
@@ -116,22 +140,27 @@ public static class FeatureClassifiers
             byGroup[group] = f1s.Length == 0 ? double.NaN : f1s.Average();
         }
         return new BoardMetrics(counted.Length == 0 ? double.NaN : counted.Average(s => s.F1), reconstruction, threshold, counted.Length, alive, classifiers,
-            byGroup, byThreshold, scores);
+            byGroup, byThreshold, scores, double.NaN, null, double.NaN);
     }
 
     // F1 of one position's predicted against true scored set; a position where both are empty is reconstructed exactly.
     private static double PositionF1(int truePositives, int predicted, int actual) =>
         predicted + actual == 0 ? 1.0 : 2.0 * truePositives / (predicted + actual);
 
-    // Mean over test positions of the per-position F1, at each threshold.
-    private static double[] Reconstruct(SparseFeatureRows test, FeatureFiring firing, ulong[] labels, PropertyBits truth, int thresholdCount)
+    // One F1 of counts pooled over positions; nothing predicted and nothing to predict is exact.
+    private static double PooledF1(long truePositives, long predicted, long actual) =>
+        predicted + actual == 0 ? 1.0 : 2.0 * truePositives / (predicted + actual);
+
+    // At each threshold: the mean over test positions of the per-position F1, and the F1 of the counts pooled over positions.
+    private static (double[] PerPosition, double[] Pooled) Reconstruct(SparseFeatureRows test, FeatureFiring firing, ulong[] labels, PropertyBits truth, int thresholdCount)
     {
         int words = truth.Words;
         // Most features classify nothing; their firings need no look-up.
         bool[] classifies = [.. Enumerable.Range(0, firing.Alive.Length).Select(a => labels.AsSpan(a * thresholdCount * words, thresholdCount * words).ContainsAnyExcept(0UL))];
         var total = new double[thresholdCount];
+        var counts = new long[3 * thresholdCount];   // per threshold: pooled TP, predicted, actual
         var gate = new object();
-        Parallel.For(0, (test.Rows + 255) / 256, () => new double[thresholdCount], (chunk, _, sums) =>
+        Parallel.For(0, (test.Rows + 255) / 256, () => (Sums: new double[thresholdCount], Counts: new long[3 * thresholdCount]), (chunk, _, local) =>
         {
             var predicted = new ulong[thresholdCount * words];
             for (int x = chunk * 256; x < Math.Min(test.Rows, (chunk + 1) * 256); x++)
@@ -156,16 +185,24 @@ public static class FeatureClassifiers
                 for (int t = 0; t < thresholdCount; t++)
                 {
                     ReadOnlySpan<ulong> guess = predicted.AsSpan(t * words, words);
-                    sums[t] += PositionF1(PropertyBits.CountAnd(guess, actual, truth.ScoredMask), PropertyBits.CountAnd(guess, truth.ScoredMask), actualCount);
+                    int tp = PropertyBits.CountAnd(guess, actual, truth.ScoredMask), guessed = PropertyBits.CountAnd(guess, truth.ScoredMask);
+                    local.Sums[t] += PositionF1(tp, guessed, actualCount);
+                    local.Counts[3 * t] += tp;
+                    local.Counts[3 * t + 1] += guessed;
+                    local.Counts[3 * t + 2] += actualCount;
                 }
             }
-            return sums;
-        }, sums =>
+            return local;
+        }, local =>
         {
             lock (gate)
-                for (int t = 0; t < thresholdCount; t++) total[t] += sums[t];
+            {
+                for (int t = 0; t < thresholdCount; t++) total[t] += local.Sums[t];
+                for (int i = 0; i < counts.Length; i++) counts[i] += local.Counts[i];
+            }
         });
-        return [.. total.Select(s => test.Rows == 0 ? double.NaN : s / test.Rows)];
+        return ([.. total.Select(s => test.Rows == 0 ? double.NaN : s / test.Rows)],
+            [.. Enumerable.Range(0, thresholdCount).Select(t => PooledF1(counts[3 * t], counts[3 * t + 1], counts[3 * t + 2]))]);
     }
 
     private static int ArgMax(double[] values)

@@ -34,7 +34,8 @@ public static class OthelloBoardProperties
         string[] names = [.. Groups.SelectMany(g => Enumerable.Range(0, 64).Select(sq => $"{g} {OthelloSquare.Name(sq)}"))];
         string[] groups = [.. Groups.SelectMany(g => Enumerable.Repeat(g, 64))];
         bool[] scored = [.. groups.Select(g => g is "mine" or "theirs")];
-        return BoardProperties.FromFlags(names, groups, scored, flags, positions);
+        // The original's coverage divides by its mine / yours / blank slots, blank included although it cannot score.
+        return BoardProperties.FromFlags(names, groups, scored, flags, positions, coverageSlots: 3 * 64);
     }
 
     /// <summary>Writes the 256 flags of one board into <paramref name="row"/>.</summary>

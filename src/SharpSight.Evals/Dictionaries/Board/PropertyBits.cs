@@ -28,6 +28,9 @@ internal sealed class PropertyBits
     /// <summary>The scored properties as a bit set.</summary>
     public ulong[] ScoredMask { get; }
 
+    /// <summary>Whether property <paramref name="property"/> is scored.</summary>
+    public bool IsScored(int property) => (ScoredMask[property / 64] & (1UL << (property % 64))) != 0;
+
     /// <summary>Per property, the positions where it holds.</summary>
     public long[] Positives { get; }
 

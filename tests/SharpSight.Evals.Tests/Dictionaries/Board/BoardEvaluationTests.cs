@@ -52,7 +52,8 @@ public class BoardEvaluationTests
 
         JsonObject metrics = result.Metrics();
         Assert.Equal(["board", "coverage_by_group"], metrics.Select(p => p.Key));
-        Assert.Equal(["coverage", "board_reconstruction", "reconstruction_threshold", "properties", "alive_features"], metrics["board"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["coverage", "board_reconstruction", "reconstruction_threshold", "properties", "alive_features",
+            "coverage_original", "coverage_original_threshold", "board_reconstruction_pooled"], metrics["board"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["mine", "theirs", "empty", "legal"], metrics["coverage_by_group"]!.AsObject().Select(p => p.Key));
         double coverage = metrics["board"]!["coverage"]!.GetValue<double>(), reconstruction = metrics["board"]!["board_reconstruction"]!.GetValue<double>();
         Assert.InRange(coverage, 0, 1);
@@ -141,6 +142,9 @@ public class BoardEvaluationTests
         Assert.InRange(probe.Summary.CoverageByGroup["empty"], 0.6, 1.0);
         Assert.InRange(probe.Summary.Coverage, 0, 1);
         Assert.InRange(probe.Summary.BoardReconstruction, 0, 1);
+        // The original formula sums the same F1s over Othello's 192 slots.
+        Assert.Equal(probe.Summary.Coverage * probe.Summary.Properties / 192, probe.Summary.CoverageOriginal, 12);
+        Assert.InRange(probe.Summary.BoardReconstructionPooled, 0, 1);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public class BoardPropertiesTests
         Assert.Equal("legal h8", properties.Names[255]);
         Assert.Equal(128, properties.Scored.Count(s => s));
         Assert.All(Enumerable.Range(0, 256), g => Assert.Equal(properties.Groups[g] is "mine" or "theirs", properties.Scored[g]));
+        Assert.Equal(192, properties.CoverageSlots);   // the original's mine / yours / blank one-hot, blank counted
 
         // After f5 (e5 flipped) white moves next: white owns d4; black owns d5, e4, e5, f5; white may play d6, f4, f6.
         HashSet<string> first = TrueNames(properties, 0);
@@ -53,6 +54,7 @@ public class BoardPropertiesTests
         Assert.Equal(2, properties.Positions);
         Assert.Equal(13 * 64, properties.Count);
         Assert.Equal(12 * 64, properties.Scored.Count(s => s));
+        Assert.Equal(12 * 64, properties.CoverageSlots);   // the original drops the blank class of its chess one-hot
         Assert.False(properties.Scored[ChessBoardProperties.Index(Piece.Empty, 0)]);
 
         // The start position: 32 pieces and 32 empty squares, one property per square.

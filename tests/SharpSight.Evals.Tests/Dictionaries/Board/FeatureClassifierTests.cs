@@ -83,6 +83,32 @@ public class FeatureClassifierTests
     }
 
     [Fact]
+    public void The_original_code_s_coverage_shares_one_threshold_and_divides_by_its_slots()
+    {
+        BoardMetrics m = HandCase();
+        // At t = 0 the scored properties' best F1s are p0 1 (f0) and p1 8/9 (f1). At t = 0.5, f0 fires above 3 (TP 3, firings 3,
+        // positives 6 → 2/3) and p1 keeps f1's 8/9 (f1 > 1 everywhere it fires). t = 0 wins: (1 + 8/9) over 2 slots.
+        Assert.Equal((1 + 8.0 / 9) / 2, m.CoverageOriginal, 12);
+        Assert.Equal(0.0, m.CoverageOriginalThreshold);
+        // The same over 3 slots when an unscored class is counted, as the original counts Othello's blank squares.
+        using var scope = NewDisposeScope();
+        using BoardProperties train = TrainProperties(), test = TestProperties();
+        using var wider = new BoardProperties(train.Names, train.Groups, train.Scored, train.Values.clone(), coverageSlots: 3);
+        BoardMetrics over3 = FeatureClassifiers.Evaluate(Features(TrainFeatures()), wider, Features(TestFeatures()), test, TwoThresholds);
+        Assert.Equal((1 + 8.0 / 9) / 3, over3.CoverageOriginal, 12);
+        Assert.Equal(m.Coverage, over3.Coverage, 12);   // the headline coverage does not depend on the slots
+    }
+
+    [Fact]
+    public void Pooled_reconstruction_sums_the_counts_of_all_test_positions_into_one_F1()
+    {
+        BoardMetrics m = HandCase();
+        // (TP, predicted, actual) over {p0, p1} at t = 0: (1,1,1) (1,1,2) (0,0,1) (0,0,0) (1,1,1) (0,1,0) → 2·3 / (4 + 5) = 2/3.
+        // At t = 0.5 only position 0 is predicted: 2·1 / (1 + 5) = 1/3.
+        Assert.Equal(2.0 / 3, m.BoardReconstructionPooled, 12);
+    }
+
+    [Fact]
     public void Reconstruction_uses_only_precise_frequent_classifiers_of_scored_properties_and_the_best_threshold()
     {
         BoardMetrics m = HandCase();
@@ -142,9 +168,9 @@ public class FeatureClassifierTests
         var options = new BoardEvalOptions { Thresholds = thresholds, MinPrecision = 0.6, MinFirings = 3 };
 
         using var scope = NewDisposeScope();
-        using BoardProperties train = Flags(trainP, scored), test = Flags(testP, scored);
+        using BoardProperties train = Flags(trainP, scored, coverageSlots: 9), test = Flags(testP, scored, coverageSlots: 9);
         BoardMetrics m = FeatureClassifiers.Evaluate(tensor(trainF), train, tensor(testF), test, options);
-        var expected = BruteForce(trainF, trainP, testF, testP, scored, thresholds, options.MinPrecision, options.MinFirings);
+        var expected = BruteForce(trainF, trainP, testF, testP, scored, thresholds, options.MinPrecision, options.MinFirings, slots: 9);
 
         Assert.True(expected.Classifiers > 0, "the case should have some classifiers");
         for (int g = 0; g < properties; g++)
@@ -157,6 +183,9 @@ public class FeatureClassifierTests
         Assert.Equal(expected.Classifiers, m.Classifiers);
         for (int t = 0; t < thresholds.Length; t++) Assert.Equal(expected.Reconstruction[t], m.ReconstructionByThreshold[t], 12);
         Assert.Equal(expected.Reconstruction.Max(), m.BoardReconstruction, 12);
+        Assert.Equal(expected.CoverageOriginal, m.CoverageOriginal, 12);
+        Assert.Equal(thresholds[expected.CoverageOriginalThreshold], m.CoverageOriginalThreshold);
+        Assert.Equal(expected.Pooled.Max(), m.BoardReconstructionPooled, 12);
     }
 
     [Fact]
@@ -179,6 +208,10 @@ public class FeatureClassifierTests
         Assert.Equal((0.8 + 0.5) / 2, m.Coverage, 12);
         // Per position over {p0, p1}: 1, 2/3, 1, 1, 0, 0 (p1 predicted on an empty set).
         Assert.Equal((1 + 2.0 / 3 + 1 + 1) / 6, m.BoardReconstruction, 12);
+        // Pooled (TP, predicted, actual): (1,1,1) (1,1,2) (1,1,1) (0,0,0) (0,0,1) (0,1,0) → 2·3 / (4 + 5).
+        Assert.Equal(2.0 / 3, m.BoardReconstructionPooled, 12);
+        Assert.Equal((0.8 + 0.5) / 2, m.CoverageOriginal, 12);
+        Assert.Null(m.CoverageOriginalThreshold);
         Assert.Null(m.ReconstructionThreshold);
         Assert.Null(m.AliveFeatures);
         Assert.All(m.PerProperty, p => Assert.Null(p.Feature));
@@ -211,14 +244,14 @@ public class FeatureClassifierTests
         Assert.Equal(positives, s.Positives);
     }
 
-    private static BoardProperties Flags(bool[,] flags, bool[] scored)
+    private static BoardProperties Flags(bool[,] flags, bool[] scored, int? coverageSlots = null)
     {
         int rows = flags.GetLength(0), count = flags.GetLength(1);
         var flat = new bool[rows * count];
         for (int x = 0; x < rows; x++)
             for (int g = 0; g < count; g++) flat[x * count + g] = flags[x, g];
         string[] names = [.. Enumerable.Range(0, count).Select(g => $"p{g}")];
-        return BoardProperties.FromFlags(names, [.. names.Select(n => $"group {n}")], scored, flat, rows);
+        return BoardProperties.FromFlags(names, [.. names.Select(n => $"group {n}")], scored, flat, rows, coverageSlots);
     }
 
     // Features that are mostly zero, some correlated with a property; properties at random.
@@ -239,11 +272,12 @@ public class FeatureClassifierTests
         return (f, p);
     }
 
-    private sealed record Expected(double[] BestF1, int?[] BestFeature, int[] BestThreshold, double Coverage, long Classifiers, double[] Reconstruction);
+    private sealed record Expected(double[] BestF1, int?[] BestFeature, int[] BestThreshold, double Coverage, long Classifiers, double[] Reconstruction,
+        double CoverageOriginal, int CoverageOriginalThreshold, double[] Pooled);
 
     // The definitions, directly: dense loops in float64 over every (feature, threshold, property).
     private static Expected BruteForce(float[,] trainF, bool[,] trainP, float[,] testF, bool[,] testP, bool[] scored, double[] thresholds,
-        double minPrecision, int minFirings)
+        double minPrecision, int minFirings, int slots)
     {
         int n = trainF.GetLength(0), width = trainF.GetLength(1), properties = trainP.GetLength(1), m = testF.GetLength(0);
         var max = new double[width];
@@ -255,6 +289,7 @@ public class FeatureClassifierTests
         var bestFeature = new int?[properties];
         var bestThreshold = new int[properties];
         var isClassifier = new bool[width, thresholds.Length, properties];
+        var bestAtThreshold = new double[thresholds.Length, properties];
         long classifiers = 0;
         for (int f = 0; f < width; f++)
             for (int t = 0; t < thresholds.Length; t++)
@@ -272,6 +307,7 @@ public class FeatureClassifierTests
                     // 2PR / (P + R) written as 2 TP / (firings + positives), so equal F1s compare equal and ties break the same way.
                     double f1 = tp == 0 ? 0 : 2.0 * tp / (fired + positives);
                     if (f1 > bestF1[g]) (bestF1[g], bestFeature[g], bestThreshold[g]) = (f1, f, t);
+                    bestAtThreshold[t, g] = Math.Max(bestAtThreshold[t, g], f1);
                     if (scored[g] && precision >= minPrecision && tp >= minFirings)
                     {
                         isClassifier[f, t, g] = true;
@@ -280,10 +316,16 @@ public class FeatureClassifierTests
                 }
         double coverage = Enumerable.Range(0, properties).Where(g => scored[g]).Average(g => bestF1[g]);
 
+        // The original's coverage: the best single threshold of the summed scored F1s, over the slots.
+        double[] originalAt = [.. Enumerable.Range(0, thresholds.Length).Select(t => Enumerable.Range(0, properties).Where(g => scored[g]).Sum(g => bestAtThreshold[t, g]) / slots)];
+        int originalT = Array.IndexOf(originalAt, originalAt.Max());
+
         var reconstruction = new double[thresholds.Length];
+        var pooled = new double[thresholds.Length];
         for (int t = 0; t < thresholds.Length; t++)
         {
             double sum = 0;
+            long allBoth = 0, allPredicted = 0, allActual = 0;
             for (int x = 0; x < m; x++)
             {
                 int both = 0, predicted = 0, actual = 0;
@@ -296,9 +338,11 @@ public class FeatureClassifierTests
                     both += guess && testP[x, g] ? 1 : 0;
                 }
                 sum += predicted + actual == 0 ? 1 : 2.0 * both / (predicted + actual);
+                (allBoth, allPredicted, allActual) = (allBoth + both, allPredicted + predicted, allActual + actual);
             }
             reconstruction[t] = sum / m;
+            pooled[t] = 2.0 * allBoth / (allPredicted + allActual);
         }
-        return new Expected(bestF1, bestFeature, bestThreshold, coverage, classifiers, reconstruction);
+        return new Expected(bestF1, bestFeature, bestThreshold, coverage, classifiers, reconstruction, originalAt[originalT], originalT, pooled);
     }
 }
