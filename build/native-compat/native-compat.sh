@@ -23,7 +23,9 @@ symbol=_ZSt21ios_base_library_initv
 fail() { echo "error: SharpSight native compatibility: $*" >&2; exit 1; }
 
 [ "$(uname -s)" = Linux ] || exit 0
-mapfile -t libraries < <(find "$out_dir" -name libLibTorchSharp.so -type f 2>/dev/null)
+# A copy may be a symbolic link into the NuGet cache (build/NativeAssets.targets); the patch replaces the link with
+# a patched file by a rename and never writes through it.
+mapfile -t libraries < <(find "$out_dir" -name libLibTorchSharp.so \( -type f -o -type l \) 2>/dev/null)
 [ ${#libraries[@]} -gt 0 ] || exit 0
 
 system_stdcxx=$( (/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null) | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
